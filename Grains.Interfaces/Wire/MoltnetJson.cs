@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Moltnet.Wire;
+
+/// <summary>The one source-generated JSON context for every wire type.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = true,
+    Converters = [typeof(Rfc3339Converter)])]
+[JsonSerializable(typeof(Network))]
+[JsonSerializable(typeof(Room))]
+[JsonSerializable(typeof(RoomList))]
+[JsonSerializable(typeof(ThreadInfo))]
+[JsonSerializable(typeof(ThreadList))]
+[JsonSerializable(typeof(DirectConversation))]
+[JsonSerializable(typeof(DmList))]
+[JsonSerializable(typeof(Message))]
+[JsonSerializable(typeof(MessageList))]
+[JsonSerializable(typeof(Artifact))]
+[JsonSerializable(typeof(ArtifactList))]
+[JsonSerializable(typeof(AgentSummary))]
+[JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(AgentRegistration))]
+[JsonSerializable(typeof(Pairing))]
+[JsonSerializable(typeof(PairingList))]
+[JsonSerializable(typeof(Event))]
+[JsonSerializable(typeof(AttachFrame))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(MessageAccepted))]
+[JsonSerializable(typeof(CreateRoomRequest))]
+[JsonSerializable(typeof(UpdateMembersRequest))]
+[JsonSerializable(typeof(RegisterAgentRequest))]
+[JsonSerializable(typeof(ApplyRequest))]
+[JsonSerializable(typeof(ApplyResult))]
+[JsonSerializable(typeof(RemoveResult))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(StatusBody))]
+[JsonSerializable(typeof(List<Pairing>))]
+[JsonSerializable(typeof(List<string>))]
+public sealed partial class MoltnetJsonContext : JsonSerializerContext;
+
+/// <summary>Serializer helpers bound to <see cref="MoltnetJsonContext"/>.</summary>
+public static class MoltnetJson
+{
+    public static MoltnetJsonContext Context => MoltnetJsonContext.Default;
+
+    public static JsonSerializerOptions Options => MoltnetJsonContext.Default.Options;
+
+    public static string Serialize<T>(T value) =>
+        JsonSerializer.Serialize(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Context.GetTypeInfo(typeof(T))!);
+
+    public static byte[] SerializeToUtf8<T>(T value) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Context.GetTypeInfo(typeof(T))!);
+
+    public static T? Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize(json, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Context.GetTypeInfo(typeof(T))!);
+
+    public static T? Deserialize<T>(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Context.GetTypeInfo(typeof(T))!);
+}
+
+/// <summary>RFC 3339 in UTC with trailing fractional zeros trimmed, like Go's <c>time.RFC3339Nano</c>.</summary>
+public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset>
+{
+    public static string Format(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(Format(value));
+}

@@ -1,0 +1,98 @@
+using Moltnet.Wire;
+
+namespace Moltnet.Grains.Storage;
+
+/// <summary>
+/// Durable storage behind the grains. Grains own the domain logic; the store performs conditional writes
+/// (optimistic versions) and appends events to the durable log in the same transaction as the state they describe.
+/// Every implementation (memory, sqlite, postgres) passes the same contract suite.
+/// </summary>
+public interface IMoltnetStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema; idempotent. Migrations are recorded in <c>schema_migrations</c>.</summary>
+    Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>True when the store answers; used by <c>/readyz</c>.</summary>
+    Task<bool> PingAsync(CancellationToken ct);
+
+    /// <summary>Receives committed events, in cursor order, after each commit. Set once at start-up.</summary>
+    IEventSink? Sink { get; set; }
+
+    // Rooms -----------------------------------------------------------------------------------------------
+
+    Task<Versioned<RoomState>?> ReadRoomAsync(string id, CancellationToken ct);
+
+    /// <summary>All rooms, removed ones included, sorted by id.</summary>
+    Task<IReadOnlyList<RoomState>> ListRoomsAsync(CancellationToken ct);
+
+    /// <summary>Writes a room if its stored version equals <paramref name="expectedVersion"/> (0 = must not exist) and
+    /// appends <paramref name="events"/>. Throws <see cref="StaleStateException"/> otherwise. Returns the new version.</summary>
+    Task<long> WriteRoomAsync(RoomState room, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
+
+    // Agents ----------------------------------------------------------------------------------------------
+
+    Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct);
+
+    /// <summary>All registrations sorted by agent id.</summary>
+    Task<IReadOnlyList<AgentRegistration>> ListAgentsAsync(CancellationToken ct);
+
+    Task<AgentRegistration?> FindAgentByCredentialAsync(string credentialKey, CancellationToken ct);
+
+    /// <summary>Conditional write as for rooms; <paramref name="agent"/> null deletes the registration.</summary>
+    Task<long> WriteAgentAsync(string agentId, AgentRegistration? agent, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
+
+    // Messages --------------------------------------------------------------------------------------------
+
+    /// <summary>Stores a message with its thread/DM update, artifacts and events atomically. A message id that already
+    /// exists changes nothing and returns <see cref="AppendOutcome.Duplicate"/>; a stale thread/DM version throws
+    /// <see cref="StaleStateException"/> and changes nothing.</summary>
+    Task<AppendOutcome> AppendMessageAsync(MessageWrite write, CancellationToken ct);
+
+    Task<bool> MessageExistsAsync(string messageId, CancellationToken ct);
+
+    Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct);
+
+    /// <summary>Threads of a room sorted by id.</summary>
+    Task<IReadOnlyList<ThreadInfo>> ListThreadsAsync(string roomId, CancellationToken ct);
+
+    Task<Versioned<DirectConversation>?> ReadDmAsync(string id, CancellationToken ct);
+
+    /// <summary>All DMs sorted by id.</summary>
+    Task<IReadOnlyList<DirectConversation>> ListDmsAsync(CancellationToken ct);
+
+    /// <summary>A page of history in commit order, oldest first (spec §2.2 history rules). Throws a 422
+    /// <see cref="MoltnetException"/> for a cursor that names no message.</summary>
+    Task<Page<Message>> ListMessagesAsync(MessageScope scope, PageRequest page, CancellationToken ct);
+
+    /// <summary>A page of artifacts in commit order; the room filter includes the room's thread artifacts.</summary>
+    Task<Page<Artifact>> ListArtifactsAsync(MessageScope scope, PageRequest page, CancellationToken ct);
+
+    // Event log -------------------------------------------------------------------------------------------
+
+    /// <summary>Appends events that describe no stored state change (presence, wakes, pairing status).</summary>
+    Task<IReadOnlyList<StoredEvent>> AppendEventsAsync(IReadOnlyList<Event> events, CancellationToken ct);
+
+    /// <summary>The cursor of an event id, or null when the log does not hold it.</summary>
+    Task<long?> FindEventCursorAsync(string eventId, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="limit"/> events with a cursor greater than <paramref name="afterCursor"/>, ascending.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct);
+
+    /// <summary>The oldest and newest retained events, or nulls for an empty log.</summary>
+    Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct);
+
+    /// <summary>Deletes events created before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PruneEventsAsync(DateTimeOffset cutoff, CancellationToken ct);
+
+    // Generic grain state (for grains whose state is a document) ------------------------------------------
+
+    Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct);
+
+    Task<long> WriteGrainStateAsync(string grainType, string key, string? json, long expectedVersion, CancellationToken ct);
+}
+
+/// <summary>Receives committed events in cursor order.</summary>
+public interface IEventSink
+{
+    void OnCommitted(IReadOnlyList<StoredEvent> events);
+}

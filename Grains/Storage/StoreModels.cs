@@ -1,0 +1,55 @@
+using Moltnet.Wire;
+
+namespace Moltnet.Grains.Storage;
+
+/// <summary>A value with the version it was stored under (1 after the first write).</summary>
+public sealed record Versioned<T>(T Value, long Version);
+
+/// <summary>Thrown when a conditional write finds another version than expected, or a create finds a row.</summary>
+public sealed class StaleStateException(string message) : Exception(message);
+
+/// <summary>A room with its soft-removal time. <see cref="Room.Access"/> is never stored.</summary>
+public sealed record RoomState(Room Room, DateTimeOffset? DeletedAt = null)
+{
+    public bool Removed => DeletedAt is not null;
+}
+
+/// <summary>An event with its position in the durable log.</summary>
+public sealed record StoredEvent(long Cursor, Event Event);
+
+/// <summary>Everything one accepted message writes, in one transaction.</summary>
+public sealed record MessageWrite
+{
+    public required Message Message { get; init; }
+    public IReadOnlyList<Artifact> Artifacts { get; init; } = [];
+    /// <summary>The thread after this message, with the version it must currently have (0 = new).</summary>
+    public Versioned<ThreadInfo>? Thread { get; init; }
+    /// <summary>The DM after this message (participants included), with its expected current version (0 = new).</summary>
+    public Versioned<DirectConversation>? Dm { get; init; }
+    /// <summary>Events in publication order (thread.created / dm.created before message.created).</summary>
+    public required IReadOnlyList<Event> Events { get; init; }
+}
+
+public enum AppendOutcome
+{
+    Stored,
+    Duplicate,
+}
+
+/// <summary>Which history a query reads.</summary>
+public sealed record MessageScope(string Kind, string Id)
+{
+    public static MessageScope Room(string id) => new(TargetKind.Room, id);
+    public static MessageScope Thread(string id) => new(TargetKind.Thread, id);
+    public static MessageScope Dm(string id) => new(TargetKind.Dm, id);
+}
+
+/// <summary>A validated page request: at most one of <see cref="Before"/> and <see cref="After"/>.</summary>
+public sealed record PageRequest(int Limit = 100, string? Before = null, string? After = null)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+}
+
+/// <summary>A page of items with the spec's page info.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, PageInfo Info);

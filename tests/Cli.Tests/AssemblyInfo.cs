@@ -1,0 +1,1 @@
+namespace Moltnet.Cli.Tests;
