@@ -1,0 +1,107 @@
+using Moltnet.Grains.Runtime;
+using Moltnet.Grains.Storage;
+using Moltnet.Wire;
+
+namespace Moltnet.Grains.Domain.Messaging;
+
+/// <summary>Serializes the posts of one room, thread or DM and stores each with its events in one transaction.</summary>
+internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net) : Grain, IConversationGrain
+{
+    private const int MaxAttempts = 3;
+    private Versioned<ThreadInfo>? _thread;
+    private Versioned<DirectConversation>? _dm;
+    private DateTimeOffset _lastCreatedAt;
+    private bool _loaded;
+
+    private SenderPolicy Policy => new(net.Config, async (id, ct) => (await store.ReadAgentAsync(id, ct))?.Value);
+
+    public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
+    {
+        var target = request.Target ?? new Target();
+        var from = request.From ?? new Actor();
+        if (target.Kind == TargetKind.Dm && !net.Config.Server.DirectMessages)
+            throw MoltnetException.Forbidden("direct messages are disabled for this network");
+        if (from.Type == "human" && !net.Config.Server.HumanIngress)
+            throw MoltnetException.Forbidden("human ingress is disabled for this network");
+        await Policy.CheckIdentityAsync(caller, from, request.Origin, ct);
+        var id = string.IsNullOrWhiteSpace(request.Id) ? Ids.NewMessageId() : request.Id.Trim();
+        MessageValidator.Validate(id, from, request.Parts, target);
+        for (var attempt = 1; ; attempt++)
+        {
+            await LoadAsync(ct);
+            try
+            {
+                return await StoreAsync(caller, request with { Id = id, Target = target, From = from }, ct);
+            }
+            catch (StaleStateException) when (attempt < MaxAttempts)
+            {
+                _loaded = false; // another replica wrote this conversation: reload and decide again
+            }
+            catch (StaleStateException)
+            {
+                _loaded = false;
+                throw MoltnetException.Conflict("conversation changed concurrently; retry");
+            }
+        }
+    }
+
+    private async Task<MessageAccepted> StoreAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
+    {
+        var target = request.Target!;
+        var from = request.From!;
+        IEnumerable<string> mentionContext;
+        if (target.Kind == TargetKind.Dm)
+        {
+            target = DmTarget(target, from);
+            mentionContext = target.ParticipantIds ?? [];
+        }
+        else
+        {
+            var roomId = _thread?.Value.RoomId ?? target.RoomId!.Trim();
+            var room = await GrainFactory.GetGrain<IRoomGrain>(roomId).FindAsync(ct)
+                ?? throw MoltnetException.NotFound($"unknown room \"{roomId}\"");
+            await Policy.CheckWritePolicyAsync(caller, from, room, ct);
+            target = target.Kind == TargetKind.Thread
+                ? target with { RoomId = roomId, ThreadId = target.ThreadId!.Trim(), ParentMessageId = _thread?.Value.ParentMessageId ?? Blank(target.ParentMessageId) }
+                : target with { RoomId = roomId };
+            mentionContext = room.Members ?? [];
+        }
+        var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
+        var message = BuildMessage(request, target, from, mentions);
+        var write = BuildWrite(message);
+        var outcome = await store.AppendMessageAsync(write, ct);
+        var eventId = Ids.MessageEventId(message.Id);
+        if (outcome == AppendOutcome.Duplicate) return new MessageAccepted(message.Id, eventId, true, false, false);
+        _lastCreatedAt = message.CreatedAt;
+        if (write.Thread is { } t) _thread = t with { Version = t.Version + 1 };
+        if (write.Dm is { } d) _dm = d with { Version = d.Version + 1 };
+        return new MessageAccepted(message.Id, eventId, true, write.Thread?.Version == 0, write.Dm?.Version == 0);
+    }
+
+    private Message BuildMessage(SendMessageRequest request, Target target, Actor from, IReadOnlyList<string>? mentions)
+    {
+        var now = net.Now();
+        if (now <= _lastCreatedAt) now = _lastCreatedAt.AddTicks(1); // strictly increasing within the conversation
+        var (senderNet, senderAgent) = Policy.SenderOf(from);
+        var normalized = from with
+        {
+            Id = from.Id.Trim(),
+            NetworkId = senderNet,
+            Fqid = from.Type == "human" ? Blank(from.Fqid) : Blank(from.Fqid) ?? Ids.Fqid(senderNet, "agents", senderAgent),
+        };
+        var origin = request.Origin is { NetworkId.Length: > 0, MessageId.Length: > 0 } o ? o : new Origin(net.NetworkId, request.Id!);
+        return new Message
+        {
+            Id = request.Id!,
+            NetworkId = net.NetworkId,
+            Origin = origin,
+            Target = target,
+            From = normalized,
+            Parts = request.Parts!,
+            Mentions = mentions,
+            CreatedAt = now,
+        };
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

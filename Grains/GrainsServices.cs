@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Moltnet.Configuration;
+using Moltnet.Grains.Domain;
+using Moltnet.Grains.Domain.Messaging;
+using Moltnet.Grains.Events;
+using Moltnet.Grains.Runtime;
+using Moltnet.Grains.Storage;
+
+namespace Moltnet.Grains;
+
+/// <summary>Registers the store, the grain runtime and every grain of the network.</summary>
+public static class GrainsServices
+{
+    public static IServiceCollection AddMoltnetGrains(this IServiceCollection services, MoltnetConfig config, string baseDirectory)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NetworkContext>();
+        services.AddSingleton(sp =>
+        {
+            var store = StoreFactory.Create(config.Storage, baseDirectory);
+            store.Sink = new LazySink(sp);
+            return store;
+        });
+        services.AddSingleton(new BrokerOptions(config.Limits.SubscriberQueue));
+        services.AddSingleton<EventBroker>();
+        services.AddSingleton<IEventFeed>(sp => sp.GetRequiredService<EventBroker>());
+        services.AddHostedService<EventLogPruner>();
+        services.AddSingleton<StoreHealthProbe>();
+        services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<StoreHealthProbe>());
+        services.AddSingleton<PresenceRegistry>();
+        services.AddSingleton<IPresence>(sp => sp.GetRequiredService<PresenceRegistry>());
+        services.AddSingleton<NetworkBootstrap>();
+        services.AddGrainRuntime(grains => grains
+            .AddGrain<IRoomGrain, RoomGrain>()
+            .AddGrain<INetworkGrain, NetworkGrain>()
+            .AddGrain<IHistoryGrain, HistoryGrain>()
+            .AddGrain<IConversationGrain, ConversationGrain>());
+        return services;
+    }
+
+    /// <summary>Forwards commits to the broker, resolved on first use (the broker itself needs the store).</summary>
+    private sealed class LazySink(IServiceProvider services) : IEventSink
+    {
+        private EventBroker? _broker;
+
+        public void OnCommitted(IReadOnlyList<StoredEvent> events) =>
+            (_broker ??= services.GetRequiredService<EventBroker>()).OnCommitted(events);
+    }
+
+    /// <summary>True for failures that mean the store cannot answer now (the web layer says 503).</summary>
+    public static bool IsStoreUnavailable(Exception e) => e is StoreUnavailableException;
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Moltnet.Configuration;
+using Moltnet.Web.Auth;
+using Moltnet.Web.Http;
+using Moltnet.Web.Streaming;
+
+namespace Moltnet.Web.Api;
+
+/// <summary><c>GET /v1/events/stream</c>: server-sent events, resumable by <c>Last-Event-ID</c> from the durable log.</summary>
+public static partial class EventsApi
+{
+    /// <summary>How often an idle stream gets a <c>: keep-alive</c> comment.</summary>
+    public static TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,127}$")]
+    private static partial Regex EventType();
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/events/stream", Stream).AllowPublicRead(Scopes.Observe, Scopes.Admin);
+        return app;
+    }
+
+    private static async Task Stream(HttpContext http, IEventFeed feed, StreamLimiter limiter, EventVisibility visibility)
+    {
+        var caller = http.Caller();
+        using var lease = limiter.TryAcquire(caller.Identity);
+        if (lease is null)
+        {
+            await ErrorEnvelope.WriteAsync(http, 503, "");
+            return;
+        }
+        var cursor = http.Request.Headers["Last-Event-ID"].ToString();
+        if (cursor.Length == 0) cursor = http.Request.Query["last_event_id"].ToString();
+        if (!Ids.IsValid(cursor)) cursor = "";
+        var ct = http.RequestAborted;
+        await using var subscription = await feed.SubscribeAsync(cursor.Length == 0 ? null : cursor, ct);
+
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        if (HttpProtocol.IsHttp11(http.Request.Protocol)) http.Response.Headers.Connection = "keep-alive";
+        var body = http.Response.Body;
+        await body.WriteAsync(": stream-open\n\n"u8.ToArray(), ct);
+        await body.FlushAsync(ct);
+
+        await using var items = subscription.ReadAllAsync(ct).GetAsyncEnumerator(ct);
+        var next = items.MoveNextAsync().AsTask();
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = next.IsCompleted ? await next : await next.WaitAsync(KeepAlive, ct);
+                }
+                catch (TimeoutException)
+                {
+                    await body.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                    await body.FlushAsync(ct);
+                    continue;
+                }
+                if (!more) break;
+                var item = items.Current;
+                if (item.Lagged) await body.WriteAsync(": lagging, catching up from the event log\n\n"u8.ToArray(), ct);
+                else if (item.Event is { } e && await visibility.VisibleAsync(caller, e, ct)) await WriteEvent(body, e, ct);
+                next = items.MoveNextAsync().AsTask();
+                if (!next.IsCompleted) await body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Client went away.
+        }
+        finally
+        {
+            await Task.WhenAny(next); // let the pending read observe cancellation before the enumerator is disposed
+        }
+    }
+
+    private static async Task WriteEvent(Stream body, Event e, CancellationToken ct)
+    {
+        if (!EventType().IsMatch(e.Type) || !Ids.IsValid(e.Id)) return;
+        var frame = new StringBuilder()
+            .Append("id: ").Append(e.Id).Append('\n')
+            .Append("event: ").Append(e.Type).Append('\n')
+            .Append("data: ").Append(MoltnetJson.Serialize(e)).Append("\n\n");
+        await body.WriteAsync(Encoding.UTF8.GetBytes(frame.ToString()), ct);
+    }
+}

@@ -1,0 +1,23 @@
+using Moltnet.Configuration;
+using Moltnet.Runtime;
+using Moltnet.Web.Auth;
+using Moltnet.Web.Http;
+
+namespace Moltnet.Web.Api;
+
+/// <summary><c>POST /v1/messages</c> (spec §2.5).</summary>
+public static class MessagesApi
+{
+    public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/messages", async (HttpContext http, IGrainFactory grains) =>
+            {
+                var body = await JsonBody.ReadAsync<SendMessageRequest>(http.Request);
+                var grain = grains.GetGrain<IConversationGrain>(ConversationKey.For(body.Target));
+                // The store commit is durable before we answer; a client that disconnects does not cancel it.
+                return Reply.Accepted(await grain.PostAsync(http.Caller(), body, CancellationToken.None));
+            })
+            .WithMetadata(new RouteAccess([Scopes.Write, Scopes.Pair], PublicRead: false, AnonymousInOpenMode: true));
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Moltnet.Web.Api;
+using Moltnet.Web.Auth;
+using Moltnet.Web.Http;
+
+namespace Moltnet.Web;
+
+/// <summary>Registers and maps the HTTP surface.</summary>
+public static class WebServices
+{
+    public static IServiceCollection AddMoltnetWeb(this IServiceCollection services)
+    {
+        services.AddSingleton<StaticTokens>();
+        services.AddSingleton<NetworkDescriber>();
+        services.AddSingleton<INetworkWarnings, ExposureWarnings>();
+        services.AddSingleton<Streaming.StreamLimiter>();
+        services.AddSingleton<Streaming.EventVisibility>();
+        return services;
+    }
+
+    public static WebApplication UseMoltnetWeb(this WebApplication app)
+    {
+        app.UseRequestIds();
+        app.UseErrorEnvelope();
+        app.UseRouting();
+        app.Use((http, next) => http.GetEndpoint() is null
+            ? ErrorEnvelope.WriteAsync(http, 404, $"no route for {http.Request.Method} {http.Request.Path}")
+            : next(http));
+        app.UseMoltnetAuthentication();
+        app.MapHealth();
+        app.MapNetwork();
+        app.MapRooms();
+        app.MapAgents();
+        app.MapMessages();
+        app.MapHistory();
+        app.MapEvents();
+        return app;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Moltnet.Configuration;
+using Moltnet.Silo.Hosting;
+
+namespace Moltnet.Web.Tests;
+
+/// <summary>A real Moltnet server on a loopback port, in this process, with a temp directory of its own.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string url, string dir)
+    {
+        _app = app;
+        Url = url;
+        Directory = dir;
+        Client = new HttpClient { BaseAddress = new Uri(url) };
+    }
+
+    public string Url { get; }
+    public string Directory { get; }
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestServer> StartAsync(MoltnetConfig? config = null, string? dir = null)
+    {
+        dir ??= System.IO.Directory.CreateTempSubdirectory("moltnet-web-").FullName;
+        config ??= new MoltnetConfig { Storage = new StorageSection { Kind = StorageKinds.Memory } };
+        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+        var urls = await MoltnetServer.StartAsync(app, CancellationToken.None);
+        return new TestServer(app, urls[0], dir);
+    }
+
+    public HttpClient ClientWithToken(string token)
+    {
+        var c = new HttpClient { BaseAddress = new Uri(Url) };
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return c;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
