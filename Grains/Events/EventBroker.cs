@@ -1,3 +1,4 @@
+using Moltnet.Grains.Domain;
 using Moltnet.Grains.Storage;
 using Moltnet.Wire;
 

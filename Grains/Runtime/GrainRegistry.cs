@@ -13,6 +13,9 @@ internal sealed class GrainRegistration(
 
     public string GrainTypeName { get; } = grainTypeName;
 
+    /// <summary>Calls interleave (the class is marked <see cref="ReentrantAttribute"/>).</summary>
+    public bool Reentrant { get; } = implementationType.IsDefined(typeof(ReentrantAttribute), inherit: false);
+
     public override string ToString() => GrainTypeName;
 }
 

@@ -67,6 +67,13 @@ internal sealed class CallItem<T> : WorkItem
         try
         {
             grain = await activation.EnsureActivatedAsync();
+            if (activation.Registration.Reentrant)
+            {
+                // A [Reentrant] grain holds no mutable state: the call runs outside the turn, so calls interleave.
+                _ = CompleteOutsideTurnAsync(activation, grain);
+                return;
+            }
+
             var result = await _method.InvokeAsync(grain, _args);
             activation.Touch();
             _completion.TrySetResult(result);
@@ -81,6 +88,20 @@ internal sealed class CallItem<T> : WorkItem
         {
             await activation.DeactivateAsync(CancellationToken.None);
         }
+    }
+
+    private async Task CompleteOutsideTurnAsync(GrainActivation activation, Grain grain)
+    {
+        try
+        {
+            _completion.TrySetResult(await _method.InvokeAsync(grain, _args));
+        }
+        catch (Exception ex)
+        {
+            _completion.TrySetException(ex);
+        }
+
+        activation.Touch();
     }
 
     private void CancelQueued()

@@ -25,10 +25,10 @@ internal sealed partial class ConversationGrain
     }
 
     /// <summary>The DM target after the step-8 rewrite, checked against the sender and the existing participants.</summary>
-    private Target DmTarget(Target target, Actor from)
+    private Target DmTarget(Target target, Actor sender)
     {
         var participants = MessageValidator.NormalizeParticipants(target.ParticipantIds);
-        var (senderNet, senderAgent) = Policy.SenderOf(from);
+        var (senderNet, senderAgent) = Policy.SenderOf(sender);
         if (participants.Any(Ids.IsQualified))
         {
             // Step 8: qualified forms become net:id; the sender's own bare entry is qualified; other bare entries drop.
@@ -39,7 +39,7 @@ internal sealed partial class ConversationGrain
                 .ToList();
         }
         if (!participants.Any(p => IsSender(p, senderNet, senderAgent)))
-            throw MoltnetException.Forbidden($"sender \"{from.Id}\" is not a participant of direct conversation \"{target.DmId}\"");
+            throw MoltnetException.Forbidden($"sender \"{sender.Id}\" is not a participant of direct conversation \"{target.DmId}\"");
         participants.Sort(StringComparer.Ordinal);
         if (_dm is { } existing && !(existing.Value.ParticipantIds ?? []).SequenceEqual(participants))
             throw MoltnetException.Conflict($"participants of direct conversation \"{existing.Value.Id}\" cannot change");

@@ -18,20 +18,20 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
     public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
         var target = request.Target ?? new Target();
-        var from = request.From ?? new Actor();
+        var sender = request.From ?? new Actor();
         if (target.Kind == TargetKind.Dm && !net.Config.Server.DirectMessages)
             throw MoltnetException.Forbidden("direct messages are disabled for this network");
-        if (from.Type == "human" && !net.Config.Server.HumanIngress)
+        if (sender.Type == "human" && !net.Config.Server.HumanIngress)
             throw MoltnetException.Forbidden("human ingress is disabled for this network");
-        await Policy.CheckIdentityAsync(caller, from, request.Origin, ct);
+        await Policy.CheckIdentityAsync(caller, sender, request.Origin, ct);
         var id = string.IsNullOrWhiteSpace(request.Id) ? Ids.NewMessageId() : request.Id.Trim();
-        MessageValidator.Validate(id, from, request.Parts, target);
+        MessageValidator.Validate(id, sender, request.Parts, target);
         for (var attempt = 1; ; attempt++)
         {
             await LoadAsync(ct);
             try
             {
-                return await StoreAsync(caller, request with { Id = id, Target = target, From = from }, ct);
+                return await StoreAsync(caller, request with { Id = id, Target = target, From = sender }, ct);
             }
             catch (StaleStateException) when (attempt < MaxAttempts)
             {
@@ -48,11 +48,11 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
     private async Task<MessageAccepted> StoreAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
         var target = request.Target!;
-        var from = request.From!;
+        var sender = request.From!;
         IEnumerable<string> mentionContext;
         if (target.Kind == TargetKind.Dm)
         {
-            target = DmTarget(target, from);
+            target = DmTarget(target, sender);
             mentionContext = target.ParticipantIds ?? [];
         }
         else
@@ -60,14 +60,14 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
             var roomId = _thread?.Value.RoomId ?? target.RoomId!.Trim();
             var room = await GrainFactory.GetGrain<IRoomGrain>(roomId).FindAsync(ct)
                 ?? throw MoltnetException.NotFound($"unknown room \"{roomId}\"");
-            await Policy.CheckWritePolicyAsync(caller, from, room, ct);
+            await Policy.CheckWritePolicyAsync(caller, sender, room, ct);
             target = target.Kind == TargetKind.Thread
                 ? target with { RoomId = roomId, ThreadId = target.ThreadId!.Trim(), ParentMessageId = _thread?.Value.ParentMessageId ?? Blank(target.ParentMessageId) }
                 : target with { RoomId = roomId };
             mentionContext = room.Members ?? [];
         }
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
-        var message = BuildMessage(request, target, from, mentions);
+        var message = BuildMessage(request, target, sender, mentions);
         var write = BuildWrite(message);
         var outcome = await store.AppendMessageAsync(write, ct);
         var eventId = Ids.MessageEventId(message.Id);
@@ -78,16 +78,16 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         return new MessageAccepted(message.Id, eventId, true, write.Thread?.Version == 0, write.Dm?.Version == 0);
     }
 
-    private Message BuildMessage(SendMessageRequest request, Target target, Actor from, IReadOnlyList<string>? mentions)
+    private Message BuildMessage(SendMessageRequest request, Target target, Actor sender, IReadOnlyList<string>? mentions)
     {
         var now = net.Now();
         if (now <= _lastCreatedAt) now = _lastCreatedAt.AddTicks(1); // strictly increasing within the conversation
-        var (senderNet, senderAgent) = Policy.SenderOf(from);
-        var normalized = from with
+        var (senderNet, senderAgent) = Policy.SenderOf(sender);
+        var normalized = sender with
         {
-            Id = from.Id.Trim(),
+            Id = sender.Id.Trim(),
             NetworkId = senderNet,
-            Fqid = from.Type == "human" ? Blank(from.Fqid) : Blank(from.Fqid) ?? Ids.Fqid(senderNet, "agents", senderAgent),
+            Fqid = sender.Type == "human" ? Blank(sender.Fqid) : Blank(sender.Fqid) ?? Ids.Fqid(senderNet, "agents", senderAgent),
         };
         var origin = request.Origin is { NetworkId.Length: > 0, MessageId.Length: > 0 } o ? o : new Origin(net.NetworkId, request.Id!);
         return new Message
