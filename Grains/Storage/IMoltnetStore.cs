@@ -5,7 +5,16 @@ namespace Moltnet.Grains.Storage;
 /// <summary>
 /// Durable storage behind the grains. Grains own the domain logic; the store performs conditional writes
 /// (optimistic versions) and appends events to the durable log in the same transaction as the state they describe.
-/// Every implementation (memory, sqlite, postgres) passes the same contract suite.
+/// Every implementation (memory, sqlite, postgres) passes the same contract suite
+/// (<c>tests/Grains.Tests/Storage/StoreContractTests.cs</c>).
+/// <para>Implementations are thread-safe. Failures come back as faulted tasks: <see cref="StaleStateException"/> for a
+/// version mismatch (nothing written), <see cref="StoreUnavailableException"/> when the storage cannot be used right now
+/// (disk full, read-only database, I/O error, lost connection; the web layer answers 503), a 422
+/// <see cref="MoltnetException"/> for an unknown history cursor, <see cref="InvalidOperationException"/> for an event id
+/// that is already in the log. A completed write is durable (SQL backends) and visible to every later read.</para>
+/// <para>Stored records are normalised: member and participant lists sorted (ordinal) and de-duplicated, null when
+/// empty; <see cref="Room.Access"/> and <see cref="AgentRegistration.AgentToken"/> are never stored; times come back
+/// in UTC with their full precision.</para>
 /// </summary>
 public interface IMoltnetStore : IAsyncDisposable
 {
@@ -15,7 +24,8 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>True when the store answers; used by <c>/readyz</c>.</summary>
     Task<bool> PingAsync(CancellationToken ct);
 
-    /// <summary>Receives committed events, in cursor order, after each commit. Set once at start-up.</summary>
+    /// <summary>Receives committed events, in cursor order, after each commit and before the writers' tasks complete;
+    /// calls are serialised. Set once at start-up. The sink must not block (it runs on the store's writer).</summary>
     IEventSink? Sink { get; set; }
 
     // Rooms -----------------------------------------------------------------------------------------------
@@ -38,14 +48,16 @@ public interface IMoltnetStore : IAsyncDisposable
 
     Task<AgentRegistration?> FindAgentByCredentialAsync(string credentialKey, CancellationToken ct);
 
-    /// <summary>Conditional write as for rooms; <paramref name="agent"/> null deletes the registration.</summary>
+    /// <summary>Conditional write as for rooms; <paramref name="agent"/> null deletes the registration (the next create
+    /// then expects version 0). <paramref name="agent"/>'s id must be <paramref name="agentId"/>.</summary>
     Task<long> WriteAgentAsync(string agentId, AgentRegistration? agent, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
 
     // Messages --------------------------------------------------------------------------------------------
 
     /// <summary>Stores a message with its thread/DM update, artifacts and events atomically. A message id that already
     /// exists changes nothing and returns <see cref="AppendOutcome.Duplicate"/>; a stale thread/DM version throws
-    /// <see cref="StaleStateException"/> and changes nothing.</summary>
+    /// <see cref="StaleStateException"/> and changes nothing. <see cref="MessageWrite.Events"/> must contain the
+    /// <c>message.created</c> event: its cursor is the message's position in history (commit order).</summary>
     Task<AppendOutcome> AppendMessageAsync(MessageWrite write, CancellationToken ct);
 
     Task<bool> MessageExistsAsync(string messageId, CancellationToken ct);
@@ -81,13 +93,14 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>The oldest and newest retained events, or nulls for an empty log.</summary>
     Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct);
 
-    /// <summary>Deletes events created before <paramref name="cutoff"/>; returns how many.</summary>
+    /// <summary>Deletes events created before <paramref name="cutoff"/>; returns how many. Cursors are never reused.</summary>
     Task<int> PruneEventsAsync(DateTimeOffset cutoff, CancellationToken ct);
 
     // Generic grain state (for grains whose state is a document) ------------------------------------------
 
     Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct);
 
+    /// <summary>Conditional write as for rooms; <paramref name="json"/> null deletes the state.</summary>
     Task<long> WriteGrainStateAsync(string grainType, string key, string? json, long expectedVersion, CancellationToken ct);
 }
 
