@@ -63,7 +63,7 @@ public static partial class ConfigLoader
             if (remoteId.Length == 0) p.Error("remote_network_id", "required");
             var url = p.String("remote_base_url") ?? "";
             if (url.Length == 0) p.Error("remote_base_url", "required");
-            else if (!ConfigValues.IsUrl(url, "http", "https")) p.Error("remote_base_url", $"must be an http or https URL with a host (got \"{url}\")");
+            else if (!ConfigUrl.IsValid(url, "http", "https")) p.Error("remote_base_url", $"must be an http or https URL with a host (got \"{url}\")");
             var token = p.String("token") ?? "";
             if (token.Length > 0) plaintext?.Add(p.PathOf("token"));
             pairings.Add(new PairingConfig

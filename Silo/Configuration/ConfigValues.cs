@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Moltnet.Silo.Configuration;
 
-/// <summary>Parsers for the config's value formats: listen addresses, durations, proxy addresses, URLs.</summary>
+/// <summary>Parsers for the config's value formats: listen addresses, durations, proxy addresses.</summary>
 public static partial class ConfigValues
 {
     [GeneratedRegex(@"\G(\d+)(ms|s|m|h|d)")]
@@ -82,8 +82,4 @@ public static partial class ConfigValues
     private static bool IsIp(string value) =>
         IPAddress.TryParse(value, out var ip) &&
         (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
-
-    /// <summary>True for an absolute URL whose scheme is one of <paramref name="schemes"/> and that has a host.</summary>
-    public static bool IsUrl(string value, params ReadOnlySpan<string> schemes) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme) && uri.Host.Length > 0;
 }
