@@ -25,6 +25,13 @@ public sealed class TempDirectory : IDisposable
         return full;
     }
 
+    /// <summary>The permission bits of <paramref name="path"/> (Unix only).</summary>
+    public static UnixFileMode ModeOf(string path)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Unix file modes");
+        return File.GetUnixFileMode(path);
+    }
+
     public void Dispose()
     {
         try
