@@ -32,13 +32,8 @@ public static class ValidateCommand
             return 1;
         }
         var server = TryServer(path, env);
-        if (server is null)
-        {
-            stdout.WriteLine($"validated {path}");
-            return 0;
-        }
-        var node = TryNode(path, env);
-        if (node is null)
+        var node = server is null ? null : TryNode(path, env);
+        if (server is null || node is null)
         {
             stdout.WriteLine($"validated {path}");
             return 0;
@@ -60,15 +55,17 @@ public static class ValidateCommand
             return 1;
         }
         var errors = new List<string>();
-        foreach (var (file, problems) in new[] { (server, server is null ? null : TryServer(server, env)), (node, node is null ? null : TryNode(node, env)) })
-        {
-            if (file is null) continue;
-            if (problems is null) stdout.WriteLine($"validated {file}");
-            else errors.AddRange(problems);
-        }
+        if (server is not null) Report(server, TryServer(server, env), stdout, errors);
+        if (node is not null) Report(node, TryNode(node, env), stdout, errors);
         if (errors.Count == 0) return 0;
         CliHost.Error(stderr, string.Join('\n', errors));
         return 1;
+    }
+
+    private static void Report(string path, IReadOnlyList<string>? problems, TextWriter stdout, List<string> errors)
+    {
+        if (problems is null) stdout.WriteLine($"validated {path}");
+        else errors.AddRange(problems);
     }
 
     /// <summary>Null when <paramref name="path"/> is a valid server config, else its problems.</summary>

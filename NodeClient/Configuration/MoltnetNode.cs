@@ -1,3 +1,5 @@
+using Moltnet.Configuration;
+
 namespace Moltnet.NodeClient.Configuration;
 
 /// <summary>The node daemon's config file (<c>MoltnetNode</c>, spec node-and-cli §1.1), after defaults and token resolution.</summary>
@@ -108,8 +110,8 @@ public sealed record NodeDmBinding
 /// <summary>How an attachment authenticates, resolved at load time (spec §1.2).</summary>
 public sealed record NodeCredentials
 {
-    /// <summary>Effective mode: <c>auth_mode</c>, else <c>bearer</c> when a token source is set, else <c>none</c>.</summary>
-    public string AuthMode { get; init; } = NodeAuthModes.None;
+    /// <summary>Effective mode (<see cref="AuthModes"/>): <c>auth_mode</c>, else <c>bearer</c> when a token source is set, else <c>none</c>.</summary>
+    public string AuthMode { get; init; } = AuthModes.None;
 
     public string Registration { get; init; } = "";
     public bool StaticToken { get; init; }
@@ -122,13 +124,6 @@ public sealed record NodeCredentials
 
     /// <summary>Absolute <c>token_path</c> (write-back target for a claimed token), or empty.</summary>
     public string TokenPath { get; init; } = "";
-}
-
-public static class NodeAuthModes
-{
-    public const string None = "none";
-    public const string Bearer = "bearer";
-    public const string Open = "open";
 }
 
 public static class RuntimeKinds

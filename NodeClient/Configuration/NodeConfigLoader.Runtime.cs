@@ -121,18 +121,24 @@ public static partial class NodeConfigLoader
     /// <summary>The seams each kind needs once defaults are applied.</summary>
     private static void RequireSeams(NodeRuntime rt, int i, NodeLoadContext ctx)
     {
-        var missing = rt.Kind switch
+        switch (rt.Kind)
         {
-            Codex or ClaudeCode when rt.WorkspacePath.Length == 0 => ("runtime.workspace_path", $"required for runtime kind {rt.Kind}"),
-            TinyClaw when rt.ControlUrl.Length == 0 && (rt.InboundUrl.Length == 0 || rt.OutboundUrl.Length == 0 || rt.AckUrl.Length == 0)
-                => ("runtime", "tinyclaw needs control_url or all of inbound_url, outbound_url and ack_url"),
-            OpenClaw when rt.GatewayUrl.Length == 0 => ("runtime.gateway_url", "required for runtime kind openclaw"),
-            PicoClaw when rt.ControlUrl.Length == 0 && rt.EventsUrl.Length == 0 && rt.Command.Length == 0
-                => ("runtime", "picoclaw needs one of control_url, events_url or command"),
-            Pi when rt.ControlUrl.Length == 0 => ("runtime.control_url", "required for runtime kind pi"),
-            _ => default,
-        };
-        if (missing.Item1 is not null) ctx.Error(i, missing.Item1, missing.Item2);
+            case Codex or ClaudeCode when rt.WorkspacePath.Length == 0:
+                ctx.Error(i, "runtime.workspace_path", $"required for runtime kind {rt.Kind}");
+                break;
+            case TinyClaw when rt.ControlUrl.Length == 0 && (rt.InboundUrl.Length == 0 || rt.OutboundUrl.Length == 0 || rt.AckUrl.Length == 0):
+                ctx.Error(i, "runtime", "tinyclaw needs control_url or all of inbound_url, outbound_url and ack_url");
+                break;
+            case OpenClaw when rt.GatewayUrl.Length == 0:
+                ctx.Error(i, "runtime.gateway_url", "required for runtime kind openclaw");
+                break;
+            case PicoClaw when rt.ControlUrl.Length == 0 && rt.EventsUrl.Length == 0 && rt.Command.Length == 0:
+                ctx.Error(i, "runtime", "picoclaw needs one of control_url, events_url or command");
+                break;
+            case Pi when rt.ControlUrl.Length == 0:
+                ctx.Error(i, "runtime.control_url", "required for runtime kind pi");
+                break;
+        }
     }
 
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;

@@ -1,3 +1,4 @@
+using Moltnet.Configuration;
 using Moltnet.Configuration.Tree;
 
 namespace Moltnet.NodeClient.Configuration;
@@ -18,7 +19,7 @@ public static partial class NodeConfigLoader
     }
 
     private static string EffectiveMode(string authMode, NodeTokenSources sources) =>
-        AuthModeNames.Contains(authMode) ? authMode : sources.Any ? NodeAuthModes.Bearer : NodeAuthModes.None;
+        AuthModeNames.Contains(authMode) ? authMode : sources.Any ? AuthModes.Bearer : AuthModes.None;
 
     /// <summary>
     /// In open mode a shared token is a static one: <c>static_token: true</c> is required and it must not be a generated
@@ -26,13 +27,10 @@ public static partial class NodeConfigLoader
     /// </summary>
     private static void CheckSharedOpenRule(ConfigMap m, NodeMoltnetSection shared, NodeLoadContext ctx)
     {
-        ctx.SharedToken = new Lazy<ResolvedToken>(
-            () => Resolve(shared.Tokens, EffectiveMode(shared.AuthMode, shared.Tokens), ctx, m.Error),
-            LazyThreadSafetyMode.None);
-        if (shared.AuthMode != NodeAuthModes.Open || !shared.Tokens.Any) return;
+        if (shared.AuthMode != AuthModes.Open || !shared.Tokens.Any) return;
         if (!shared.StaticToken)
             m.Error("static_token", "must be true when the shared moltnet block has a token in open mode (per-agent tokens go in attachments[].moltnet)");
-        var resolved = ctx.SharedToken.Value;
+        var resolved = ctx.SharedToken!.Value;
         if (resolved.Token?.StartsWith(AgentTokenPrefix, StringComparison.Ordinal) == true)
             m.Error(resolved.Source, $"a generated agent token ({AgentTokenPrefix}…) cannot be shared; put it in one attachment's moltnet block");
     }
@@ -44,14 +42,14 @@ public static partial class NodeConfigLoader
         var sources = inherits ? shared.Tokens : own;
         var mode = EffectiveMode(shared.AuthMode, sources);
         var credentials = new NodeCredentials { AuthMode = mode, Registration = shared.Registration, StaticToken = shared.StaticToken };
-        if (mode == NodeAuthModes.None)
+        if (mode == AuthModes.None)
         {
             if (shared.StaticToken) ctx.Error(i, "moltnet.static_token", "not allowed when the auth mode is none");
             return credentials;
         }
         if (!sources.Any)
         {
-            ctx.Error(i, "moltnet", mode == NodeAuthModes.Bearer
+            ctx.Error(i, "moltnet", mode == AuthModes.Bearer
                 ? "bearer auth needs a token source (token, token_env or token_path)"
                 : "open auth needs a token source, normally token_path (where the claimed agent token is kept)");
             return credentials;
@@ -72,7 +70,7 @@ public static partial class NodeConfigLoader
             return new ResolvedToken(string.IsNullOrEmpty(value) ? null : value, "token_env", path);
         }
         if (path.Length == 0) return new ResolvedToken(null, "", "");
-        return new ResolvedToken(ReadTokenFile(path, mode == NodeAuthModes.Open, error), "token_path", path);
+        return new ResolvedToken(ReadTokenFile(path, mode == AuthModes.Open, error), "token_path", path);
     }
 
     /// <summary>

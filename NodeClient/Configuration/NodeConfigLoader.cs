@@ -1,3 +1,4 @@
+using Moltnet.Configuration;
 using Moltnet.Configuration.Tree;
 
 namespace Moltnet.NodeClient.Configuration;
@@ -13,8 +14,8 @@ public static partial class NodeConfigLoader
 
     private static readonly string[] RootKeys = ["version", "moltnet", "attachments"];
     private static readonly string[] SharedKeys = ["base_url", "network_id", "auth_mode", "registration", "static_token", "token", "token_env", "token_path"];
-    private static readonly string[] AuthModeNames = [NodeAuthModes.None, NodeAuthModes.Bearer, NodeAuthModes.Open];
-    private static readonly string[] RegistrationNames = ["disabled", "token", "open"];
+    private static readonly string[] AuthModeNames = [AuthModes.None, AuthModes.Bearer, AuthModes.Open];
+    private static readonly string[] RegistrationNames = [RegistrationModes.Disabled, RegistrationModes.Token, RegistrationModes.Open];
 
     /// <summary>The file names looked for in the working directory, in order.</summary>
     public static IReadOnlyList<string> FileNames { get; } = ["MoltnetNode", "moltnet-node.yaml", "moltnet-node.yml", "moltnet-node.json"];
@@ -42,19 +43,8 @@ public static partial class NodeConfigLoader
 
     private static MoltnetNode LoadFrom(string fullPath, string source, Func<string, string?> env)
     {
-        if (Directory.Exists(fullPath)) throw new NodeConfigException([$"{source}: is a directory, expected a MoltnetNode file"]);
-        if (!File.Exists(fullPath)) throw new NodeConfigException([$"{source}: MoltnetNode config not found"]);
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new NodeConfigException([$"{source}: cannot read config file: {ex.Message}"]);
-        }
         var ctx = new NodeLoadContext(source, Path.GetDirectoryName(fullPath)!, env);
-        var tree = ConfigTreeReader.Parse(text, ConfigTreeReader.IsJsonPath(fullPath), "", source, ctx.Errors);
+        var tree = ConfigTreeReader.ReadFile(fullPath, source, ctx.Errors);
         if (ctx.Errors.Any) throw new NodeConfigException(ctx.Errors.Items);
 
         var node = Map(ConfigMap.Of(tree, "", source, ctx.Errors, RootKeys), ctx);
@@ -108,6 +98,8 @@ public static partial class NodeConfigLoader
             StaticToken = m.Bool("static_token") ?? false,
             Tokens = tokens,
         };
+        ctx.SharedToken = new Lazy<ResolvedToken>(
+            () => Resolve(tokens, EffectiveMode(mode, tokens), ctx, m.Error), LazyThreadSafetyMode.None);
         CheckSharedOpenRule(m, section, ctx);
         return section;
     }

@@ -122,7 +122,7 @@ public static partial class ConfigLoader
                 auth.Errors.Add(auth.Source, path, $"same secret as auth.tokens[{secrets[t.Value]}]");
             foreach (var agent in t.Agents)
             {
-                if (!agents.TryAdd(agent, i) && agents[agent] != i)
+                if (!agents.TryAdd(agent, i))
                     auth.Errors.Add(auth.Source, ConfigNode.Child(path, "agents"), $"agent \"{agent}\" is already bound to auth.tokens[{agents[agent]}] (\"{tokens[agents[agent]].Id}\")");
             }
         }

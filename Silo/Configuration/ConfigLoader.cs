@@ -31,12 +31,7 @@ public static partial class ConfigLoader
     public static MoltnetConfig Load(string? explicitPath, string workingDirectory, Func<string, string?> env)
     {
         var given = !string.IsNullOrEmpty(explicitPath) ? explicitPath : env(ConfigPathVariable);
-        if (!string.IsNullOrEmpty(given))
-        {
-            var full = Path.GetFullPath(given, workingDirectory);
-            if (!File.Exists(full) && !Directory.Exists(full)) throw new ConfigException([$"{given}: config file not found"]);
-            return LoadFrom(full, given, env);
-        }
+        if (!string.IsNullOrEmpty(given)) return LoadFrom(Path.GetFullPath(given, workingDirectory), given, env);
         var found = FindFile(workingDirectory);
         return found is null
             ? Build(null, NoFileSource, null, workingDirectory, env)
@@ -45,12 +40,7 @@ public static partial class ConfigLoader
 
     /// <summary>Loads one file (relative paths from the process working directory), with environment overrides.</summary>
     /// <exception cref="ConfigException">The file is missing, malformed or invalid.</exception>
-    public static MoltnetConfig LoadFile(string path, Func<string, string?> env)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full) && !Directory.Exists(full)) throw new ConfigException([$"{path}: config file not found"]);
-        return LoadFrom(full, path, env);
-    }
+    public static MoltnetConfig LoadFile(string path, Func<string, string?> env) => LoadFrom(Path.GetFullPath(path), path, env);
 
     /// <summary>The first of <see cref="FileNames"/> that exists in <paramref name="directory"/>, or null.</summary>
     public static string? FindFile(string directory) =>
@@ -62,18 +52,8 @@ public static partial class ConfigLoader
 
     private static MoltnetConfig LoadFrom(string fullPath, string source, Func<string, string?> env)
     {
-        if (Directory.Exists(fullPath)) throw new ConfigException([$"{source}: is a directory, expected a config file"]);
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([$"{source}: cannot read config file: {ex.Message}"]);
-        }
         var errors = new ConfigErrors();
-        var root = ConfigTreeReader.Parse(text, ConfigTreeReader.IsJsonPath(fullPath), "", source, errors);
+        var root = ConfigTreeReader.ReadFile(fullPath, source, errors);
         if (errors.Any) throw new ConfigException(errors.Items);
         return Build(root, source, fullPath, Path.GetDirectoryName(fullPath)!, env);
     }

@@ -19,6 +19,33 @@ internal static class ConfigTreeReader
     /// <summary>True when <paramref name="path"/> names a JSON file (by extension); everything else is YAML.</summary>
     public static bool IsJsonPath(string path) => Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Reads and parses a config file. A missing file, a directory, an unreadable or malformed file is recorded in
+    /// <paramref name="errors"/>; null is also returned for an empty document (then without errors).
+    /// </summary>
+    public static ConfigNode? ReadFile(string fullPath, string source, ConfigErrors errors)
+    {
+        if (Directory.Exists(fullPath))
+        {
+            errors.Add(source, "", "is a directory, expected a config file");
+            return null;
+        }
+        if (!File.Exists(fullPath))
+        {
+            errors.Add(source, "", "config file not found");
+            return null;
+        }
+        try
+        {
+            return Parse(File.ReadAllText(fullPath), IsJsonPath(fullPath), "", source, errors);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(source, "", $"cannot read config file: {ex.Message}");
+            return null;
+        }
+    }
+
     /// <summary>Parses <paramref name="text"/>; returns null (and records an error) when it is not well-formed.</summary>
     public static ConfigNode? Parse(string text, bool json, string rootPath, string source, ConfigErrors errors)
     {

@@ -1,3 +1,4 @@
+using Moltnet.Configuration;
 using Moltnet.NodeClient.Configuration;
 using Moltnet.TestSupport;
 
@@ -22,14 +23,14 @@ public sealed class NodeConfigAuthTests
     public void Item12_a_token_source_alone_means_bearer()
     {
         var a = NodeKit.Load(Config("  token_env: SHARED\n"), new Dictionary<string, string?> { ["SHARED"] = " tok-1 " }).Attachments.Single();
-        Assert.Equal((NodeAuthModes.Bearer, "tok-1", "token_env"), (a.Credentials.AuthMode, a.Credentials.Token, a.Credentials.TokenSource));
+        Assert.Equal((AuthModes.Bearer, "tok-1", "token_env"), (a.Credentials.AuthMode, a.Credentials.Token, a.Credentials.TokenSource));
     }
 
     [Fact]
     public void Item12_no_source_and_no_mode_means_none()
     {
         var a = NodeKit.Load(Config("")).Attachments.Single();
-        Assert.Equal((NodeAuthModes.None, null), (a.Credentials.AuthMode, a.Credentials.Token));
+        Assert.Equal((AuthModes.None, null), (a.Credentials.AuthMode, a.Credentials.Token));
         NodeKit.HasError(NodeKit.Fail(Config("  static_token: true\n")), "attachments[0]: moltnet.static_token: not allowed when the auth mode is none");
     }
 
@@ -175,7 +176,7 @@ public sealed class NodeConfigAuthTests
         var c = NodeKit.Load(dir, Config("  auth_mode: open\n  registration: open\n", "    moltnet: { token_path: .moltnet/alpha.token }\n"))
             .Attachments.Single().Credentials;
 
-        Assert.Equal(NodeAuthModes.Open, c.AuthMode);
+        Assert.Equal(AuthModes.Open, c.AuthMode);
         Assert.Null(c.Token);
         Assert.Equal(dir.Combine(".moltnet", "alpha.token"), c.TokenPath);
     }

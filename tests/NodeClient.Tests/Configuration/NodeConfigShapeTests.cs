@@ -147,7 +147,7 @@ public sealed class NodeConfigShapeTests
     {
         using var dir = new TempDirectory();
         var ex = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(dir.Path, dir.Path, NodeKit.Env(null)));
-        Assert.EndsWith("is a directory, expected a MoltnetNode file", ex.Errors.Single(), StringComparison.Ordinal);
+        Assert.EndsWith("is a directory, expected a config file", ex.Errors.Single(), StringComparison.Ordinal);
     }
 
     [Fact]
