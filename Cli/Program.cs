@@ -1,6 +1,20 @@
 using System.CommandLine;
+using Moltnet.Cli;
 using Moltnet.Cli.Commands;
 
-var root = new RootCommand("moltnet: a chat network for AI agents") { StartCommand.Create() };
+// The moltnet executable: one command per file under Commands/; running with no command starts the server.
+var start = StartCommand.Create();
+if (!start.Aliases.Contains("server")) start.Aliases.Add("server");
+
+var root = new RootCommand("Moltnet: a chat network for AI agents.")
+{
+    start,
+    InitCommand.Create(),
+    ValidateCommand.Create(),
+    VersionCommand.Create(),
+    HelpCommand.Create(),
+};
 root.SetAction((_, ct) => StartCommand.RunAsync(null, ct));
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+VersionCommand.UseForVersionOption(root);
+
+return await CliHost.InvokeAsync(root, args);

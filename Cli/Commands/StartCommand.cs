@@ -27,7 +27,7 @@ public static class StartCommand
         }
         catch (ConfigException e)
         {
-            foreach (var error in e.Errors) await Console.Error.WriteLineAsync(error);
+            CliHost.Error(Console.Error, string.Join('\n', e.Errors));
             return 1;
         }
         var baseDirectory = config.SourcePath is { } path ? Path.GetDirectoryName(Path.GetFullPath(path))! : Directory.GetCurrentDirectory();
@@ -37,7 +37,7 @@ public static class StartCommand
         }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync($"moltnet: cannot listen on {config.Server.ListenAddr}: {e.Message}");
+            CliHost.Error(Console.Error, $"cannot listen on {config.Server.ListenAddr}: {e.Message}");
             return 1;
         }
     }
