@@ -83,7 +83,7 @@ public sealed class ServerLifecycleTests : IDisposable
             Assert.Equal((int)d["message_count"]!, count);
         }
         Assert.True(acked.Count >= 300);
-        Assert.Empty(acked.Where(id => !stored.Contains(id)));
+        Assert.All(acked, id => Assert.Contains(id, stored));
     }
 
     private static async Task<int> Collect(HttpClient client, string path, HashSet<string> into)

@@ -30,7 +30,7 @@ public sealed class EventStreamTests : IAsyncLifetime
         await Send("one", "m1");
         await C.Post("/v1/messages", """{"target":{"kind":"thread","thread_id":"t","room_id":"r"},"from":{"type":"agent","id":"a"},"parts":[{"kind":"text","text":"t"}]}""");
         var frames = await sse.CollectAsync(4);
-        Assert.Equal(["room.created", "message.created", "thread.created", "message.created"], frames.Select(f => f.Event).ToArray());
+        Assert.Equal(["room.created", "message.created", "thread.created", "message.created"], frames.Select(f => f.Event!).ToArray());
         Assert.Equal(Ids.MessageEventId("m1"), frames[1].Id);
         var data = JsonNode.Parse(frames[1].Data!)!;
         Assert.Equal(frames[1].Id, (string?)data["id"]);
