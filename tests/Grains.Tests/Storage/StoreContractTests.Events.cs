@@ -34,6 +34,17 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_failing_sink_does_not_fail_committed_writes()
+    {
+        Store.Sink = new ThrowingSink();
+        Assert.Equal(AppendOutcome.Stored, await PostAsync(Message("m1", RoomTarget("r1"))));
+        Assert.Equal(1, await Store.WriteRoomAsync(new RoomState(Room("r1")), 0, [Event(EventTypes.RoomCreated)], Ct));
+        Assert.True(await Store.MessageExistsAsync("m1", Ct));
+        Assert.Equal(2, (await Store.ReadEventsAfterAsync(0, 10, Ct)).Count);
+        Assert.Empty(await Store.ReadEventsAfterAsync(0, 0, Ct));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_get_gap_free_cursors_in_one_order_for_everyone()
     {
         const int writers = 16, perWriter = 200;
@@ -155,4 +166,9 @@ public abstract partial class StoreContractTests
         TargetKind.Thread => MessageScope.Thread(t.ThreadId!),
         _ => MessageScope.Dm(t.DmId!),
     };
+
+    private sealed class ThrowingSink : IEventSink
+    {
+        public void OnCommitted(IReadOnlyList<StoredEvent> events) => throw new InvalidOperationException("sink down");
+    }
 }
