@@ -27,7 +27,8 @@ public static class JsonBody
     public static T Parse<T>(ReadOnlySpan<byte> body)
     {
         if (!Utf8.IsValid(body)) throw MoltnetException.BadRequest("request body must be valid UTF-8");
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+        if (body.Trim(" \t\r\n"u8).IsEmpty) throw MoltnetException.BadRequest("request body is required");
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64, AllowMultipleValues = true });
         try
         {
             if (!reader.Read()) throw MoltnetException.BadRequest("request body is required");

@@ -9,7 +9,12 @@ public sealed class MessagesApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        _server = await TestServer.StartAsync(new Moltnet.Configuration.MoltnetConfig
+        {
+            Storage = new Moltnet.Configuration.StorageSection { Kind = Moltnet.Configuration.StorageKinds.Memory },
+            Server = new Moltnet.Configuration.ServerSection { ListenAddr = "127.0.0.1:0" },
+            Pairings = [new Moltnet.Configuration.PairingConfig { Id = "bee", RemoteNetworkId = "net_b", RemoteBaseUrl = "http://127.0.0.1:9" }],
+        });
         await C.Post("/v1/rooms", """{"id":"research","members":["alpha","beta","net_b:beta2"]}""");
     }
 
@@ -60,7 +65,9 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [InlineData("""{"id":"-x","target":{"kind":"room","room_id":"research"},"from":{"type":"agent","id":"alpha"},"parts":[{"kind":"text"}]}""", null)]
     public async Task Invalid_messages_get_422_and_nothing_is_stored(string body, string? message)
     {
-        (await C.Post("/v1/messages", body)).AssertError(422, "unprocessable_entity", message);
+        var r = await C.Post("/v1/messages", body);
+        Assert.True((int)r.Status == 422, string.Join("\n", _server.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal))));
+        r.AssertError(422, "unprocessable_entity", message);
         Assert.Empty((await C.Get("/v1/rooms/research/messages")).Body!["messages"]!.AsArray());
     }
 
@@ -112,7 +119,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task Mentions_resolve_to_fqids()
     {
-        var body = """{"target":{"kind":"room","room_id":"research"},"from":{"type":"agent","id":"alpha"},"mentions":["beta","beta"],"parts":[{"kind":"text","text":"hey @beta. and @net_b:beta2, <@molt://local/agents/alpha> @nobody @molt://local/agents/beta"}]}""";
+        var body = """{"target":{"kind":"room","room_id":"research"},"from":{"type":"agent","id":"alpha"},"mentions":["beta","beta"],"parts":[{"kind":"text","text":"hey @beta. and @bee:beta2, <@molt://local/agents/alpha> @nobody @molt://local/agents/beta @zz:beta2"}]}""";
         await C.Post("/v1/messages", body);
         var m = (await C.Get("/v1/rooms/research/messages")).Body!["messages"]![0]!;
         Assert.Equal("""["molt://local/agents/beta","molt://net_b/agents/beta2","molt://local/agents/alpha"]""", m["mentions"]!.ToJsonString());

@@ -11,8 +11,9 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string url, string dir)
+    private TestServer(WebApplication app, string url, string dir, CapturedLogs logs)
     {
+        Logs = logs;
         _app = app;
         Url = url;
         Directory = dir;
@@ -20,6 +21,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public string Url { get; }
+    public CapturedLogs Logs { get; }
     public string Directory { get; }
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
@@ -27,10 +29,15 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(MoltnetConfig? config = null, string? dir = null)
     {
         dir ??= System.IO.Directory.CreateTempSubdirectory("moltnet-web-").FullName;
-        config ??= new MoltnetConfig { Storage = new StorageSection { Kind = StorageKinds.Memory } };
-        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+        config ??= new MoltnetConfig
+        {
+            Storage = new StorageSection { Kind = StorageKinds.Memory },
+            Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
+        };
+        var logs = new CapturedLogs();
+        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         var urls = await MoltnetServer.StartAsync(app, CancellationToken.None);
-        return new TestServer(app, urls[0], dir);
+        return new TestServer(app, urls[0], dir, logs);
     }
 
     public HttpClient ClientWithToken(string token)

@@ -18,7 +18,8 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
     public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
         var target = request.Target ?? new Target();
-        var sender = request.From ?? new Actor();
+        // JSON may carry null where the wire records expect strings: normalise before any rule reads them.
+        var sender = request.From is { } f ? f with { Id = f.Id?.Trim() ?? "", Type = f.Type ?? "" } : new Actor();
         if (target.Kind == TargetKind.Dm && !net.Config.Server.DirectMessages)
             throw MoltnetException.Forbidden("direct messages are disabled for this network");
         if (sender.Type == "human" && !net.Config.Server.HumanIngress)

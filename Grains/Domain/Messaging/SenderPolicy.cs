@@ -37,6 +37,7 @@ public sealed class SenderPolicy(MoltnetConfig config, Func<string, Cancellation
         }
         if (remoteOrigin && pair) return;
         var (network, agent) = SenderOf(from);
+        if (!Ids.IsValid(agent)) return; // an invalid sender id is refused by validation (step 5)
         if (network != Local)
         {
             if (ModeOpen) throw MoltnetException.Forbidden($"remote-origin agent \"{from.Id}\" requires pair scope");
