@@ -35,7 +35,9 @@ public static class GrainsServices
             .AddGrain<IRoomGrain, RoomGrain>()
             .AddGrain<INetworkGrain, NetworkGrain>()
             .AddGrain<IHistoryGrain, HistoryGrain>()
-            .AddGrain<IConversationGrain, ConversationGrain>());
+            .AddGrain<IConversationGrain, ConversationGrain>()
+            .AddGrain<IAgentGrain, Domain.Agents.AgentGrain>()
+            .AddGrain<IRegistryGrain, Domain.Agents.RegistryGrain>());
         return services;
     }
 

@@ -8,8 +8,10 @@ namespace Moltnet.Web;
 /// <summary>Registers and maps the HTTP surface.</summary>
 public static class WebServices
 {
-    public static IServiceCollection AddMoltnetWeb(this IServiceCollection services)
+    public static IServiceCollection AddMoltnetWeb(this IServiceCollection services, Configuration.MoltnetConfig config)
     {
+        services.AddSingleton<OriginPolicy>();
+        services.AddMoltnetRateLimits(config.Limits);
         services.AddSingleton<StaticTokens>();
         services.AddSingleton<NetworkDescriber>();
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
@@ -22,11 +24,13 @@ public static class WebServices
     {
         app.UseRequestIds();
         app.UseErrorEnvelope();
+        app.UseConsoleBootstrap();
         app.UseRouting();
         app.Use((http, next) => http.GetEndpoint() is null
             ? ErrorEnvelope.WriteAsync(http, 404, $"no route for {http.Request.Method} {http.Request.Path}")
             : next(http));
         app.UseMoltnetAuthentication();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapNetwork();
         app.MapRooms();

@@ -43,3 +43,16 @@ public interface IHistoryGrain : IGrainWithStringKey
     ValueTask<MessageList> DmMessagesAsync(Caller caller, string dmId, PageQuery page, CancellationToken ct = default);
     ValueTask<ArtifactList> ArtifactsAsync(Caller caller, string? roomId, string? threadId, string? dmId, PageQuery page, CancellationToken ct = default);
 }
+
+/// <summary>Agent registration and credential lookups, keyed by the network id.</summary>
+public interface IRegistryGrain : IGrainWithStringKey
+{
+    /// <summary><c>POST /v1/agents/register</c> after route auth: allowlists, id choice (slug + suffix), minting.</summary>
+    ValueTask<Registered> RegisterAsync(Caller caller, RegisterAgentRequest request, CancellationToken ct = default);
+
+    /// <summary>The registration an agent token belongs to, or null.</summary>
+    ValueTask<AgentRegistration?> FindByCredentialAsync(string credentialKey, CancellationToken ct = default);
+
+    /// <summary><c>POST /v1/apply</c>: validates everything first, then creates/overwrites rooms and binds agents.</summary>
+    ValueTask<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken ct = default);
+}

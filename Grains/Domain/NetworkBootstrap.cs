@@ -12,6 +12,10 @@ public sealed class NetworkBootstrap(IMoltnetStore store, IGrainFactory grains, 
     {
         await store.MigrateAsync(ct);
         await broker.InitializeAsync(ct);
+        // Agents listed under a static token are bound to that token (spec §7 start-up).
+        foreach (var token in config.Auth.Tokens)
+            foreach (var agent in token.Agents)
+                await grains.GetGrain<IAgentGrain>(agent).BindAsync("token:" + token.Id, null, ct);
         foreach (var declared in config.Rooms)
         {
             var request = new CreateRoomRequest

@@ -50,8 +50,8 @@ internal sealed class NetworkGrain(IMoltnetStore store, NetworkContext net, IPre
         {
             Agent = net.AgentPayload(agentId, registration?.Value.DisplayName, "removed"),
         };
-        if (registration is not null) await store.WriteAgentAsync(agentId, null, registration.Version, [removed], ct);
-        else await store.AppendEventsAsync([removed], ct);
+        if (registration is null || !await GrainFactory.GetGrain<IAgentGrain>(agentId).RemoveAsync(removed, ct))
+            await store.AppendEventsAsync([removed], ct);
         return new RemoveResult(true, "agent", agentId);
     }
 

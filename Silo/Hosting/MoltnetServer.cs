@@ -34,7 +34,7 @@ public static class MoltnetServer
         else logging(builder.Logging);
         builder.Services.AddMoltnetGrains(config, baseDirectory);
         builder.Services.AddSingleton(new ErrorEnvelope.Classifier(e => GrainsServices.IsStoreUnavailable(e) ? 503 : null));
-        builder.Services.AddMoltnetWeb();
+        builder.Services.AddMoltnetWeb(config);
         var app = builder.Build();
         app.UseMoltnetWeb();
         return app;

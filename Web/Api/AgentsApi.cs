@@ -17,6 +17,19 @@ public static class AgentsApi
         agents.MapGet("/{agentId}", async (string agentId, HttpContext http, IGrainFactory grains, MoltnetConfig config) =>
                 Reply.Ok(await Network(grains, config).GetAgentAsync(http.Caller(), Paging.RequireId(agentId, "agent"), http.RequestAborted)))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin);
+        agents.MapPost("/register", async (HttpContext http, IGrainFactory grains, MoltnetConfig config) =>
+            {
+                var caller = http.Caller();
+                var open = RouteAccess.OpenRegistration(config);
+                // disabled: admin only (spec §5.5); token: admin or attach (the route's scopes); open: anyone.
+                if (!caller.ModeNone && !open && config.Auth.AgentRegistration != RegistrationModes.Token && !caller.Has(Scopes.Admin))
+                    throw MoltnetException.Forbidden("agent registration is disabled; an admin token is required");
+                var body = await JsonBody.ReadAsync<RegisterAgentRequest>(http.Request);
+                var result = await grains.GetGrain<IRegistryGrain>(config.Network.Id).RegisterAsync(caller, body, CancellationToken.None);
+                return result.Created ? (IResult)Reply.Created(result.Registration) : Reply.Ok(result.Registration);
+            })
+            .WithMetadata(new RouteAccess([Scopes.Admin, Scopes.Attach], false, RouteAccess.OpenRegistration))
+            .RequireRateLimiting(RateLimits.Register);
         agents.MapDelete("/{agentId}", async (string agentId, HttpContext http, IGrainFactory grains, MoltnetConfig config) =>
                 Reply.Ok(await Network(grains, config).RemoveAgentAsync(Paging.RequireId(agentId, "agent"), http.RequestAborted)))
             .RequireScopes(Scopes.Admin);

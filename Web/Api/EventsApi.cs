@@ -22,8 +22,9 @@ public static partial class EventsApi
         return app;
     }
 
-    private static async Task Stream(HttpContext http, IEventFeed feed, StreamLimiter limiter, EventVisibility visibility)
+    private static async Task Stream(HttpContext http, IEventFeed feed, StreamLimiter limiter, EventVisibility visibility, OriginPolicy origins)
     {
+        if (!origins.BrowserOriginAllowed(http)) throw MoltnetException.Forbidden("origin not allowed");
         var caller = http.Caller();
         using var lease = limiter.TryAcquire(caller.Identity);
         if (lease is null)

@@ -17,7 +17,8 @@ public static class MessagesApi
                 // The store commit is durable before we answer; a client that disconnects does not cancel it.
                 return Reply.Accepted(await grain.PostAsync(http.Caller(), body, CancellationToken.None));
             })
-            .WithMetadata(new RouteAccess([Scopes.Write, Scopes.Pair], PublicRead: false, AnonymousInOpenMode: true));
+            .WithMetadata(new RouteAccess([Scopes.Write, Scopes.Pair], PublicRead: false, RouteAccess.OpenMode))
+            .RequireRateLimiting(RateLimits.Send);
         return app;
     }
 }

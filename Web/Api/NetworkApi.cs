@@ -1,5 +1,6 @@
 using System.Net;
 using Moltnet.Configuration;
+using Moltnet.Runtime;
 using Moltnet.Web.Auth;
 using Moltnet.Web.Http;
 
@@ -10,6 +11,12 @@ public static class NetworkApi
 {
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
+        app.MapPost("/v1/apply", async (HttpContext http, IGrainFactory grains, MoltnetConfig config) =>
+                Reply.Ok(await grains.GetGrain<IRegistryGrain>(config.Network.Id)
+                    .ApplyAsync(await JsonBody.ReadAsync<ApplyRequest>(http.Request), CancellationToken.None)))
+            .RequireScopes(Scopes.Admin);
+        app.MapGet("/", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
+        app.MapGet("/console", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
         app.MapGet("/v1/network", (HttpContext http, NetworkDescriber describer) => Reply.Ok(describer.Describe(http.Caller())))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin, Scopes.Pair, Scopes.Attach);
         return app;

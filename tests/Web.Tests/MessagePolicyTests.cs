@@ -29,14 +29,16 @@ public sealed class MessagePolicyTests
     {
         await using var s = await TestServer.StartAsync(Bearer());
         var admin = s.ClientWithToken("admin");
-        await admin.Post("/v1/rooms", """{"id":"club","members":["alpha"]}""");
+        await admin.Post("/v1/rooms", """{"id":"club","members":["alpha","gamma"]}""");
         await admin.Post("/v1/rooms", """{"id":"ops","write_policy":"operators"}""");
         var writer = s.ClientWithToken("writer");
-        Assert.Equal(202, (int)(await writer.Post("/v1/messages", Msg("club", "alpha"))).Status);
+        Assert.Equal(202, (int)(await writer.Post("/v1/messages", Msg("club", "gamma"))).Status);
+        // alpha is bound to the alpha-only token at start: another token may not speak for it.
+        (await writer.Post("/v1/messages", Msg("club", "alpha"))).AssertError(409, "conflict");
         (await writer.Post("/v1/messages", Msg("club", "mallory"))).AssertError(403, "forbidden", "room \"club\" write policy forbids sender");
         Assert.Equal(202, (int)(await admin.Post("/v1/messages", Msg("club", "mallory"))).Status);
         Assert.Equal(202, (int)(await writer.Post("/v1/messages", Msg("ops", "anyone"))).Status);
-        (await s.Client.Post("/v1/messages", Msg("club", "alpha"))).AssertError(401, "unauthorized");
+        (await s.Client.Post("/v1/messages", Msg("club", "gamma"))).AssertError(401, "unauthorized");
     }
 
     [Fact]
