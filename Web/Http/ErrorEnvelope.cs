@@ -38,8 +38,10 @@ public static class ErrorEnvelope
     public static Task WriteAsync(HttpContext http, int status, string message)
     {
         var text = status >= 500 ? ReasonPhrase(status) : message;
+        var retryAfter = http.Response.Headers.RetryAfter;
         http.Response.Clear();
         http.Response.Headers[RequestIds.Header] = http.TraceIdentifier;
+        if (retryAfter.Count > 0) http.Response.Headers.RetryAfter = retryAfter;
         return WireResult<ErrorBody>.Write(http, new ErrorBody(text, MoltnetException.CodeFor(status), http.TraceIdentifier), status);
     }
 
