@@ -35,6 +35,11 @@ public static class StartCommand
         {
             return await MoltnetServer.RunAsync(config, baseDirectory, ct);
         }
+        catch (NotSupportedException e)
+        {
+            CliHost.Error(Console.Error, e.Message);
+            return 1;
+        }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             CliHost.Error(Console.Error, $"cannot listen on {config.Server.ListenAddr}: {e.Message}");

@@ -25,7 +25,8 @@ public sealed class OriginPolicy(MoltnetConfig config, IServer server)
     public string Scheme(HttpContext http)
     {
         if (http.Request.IsHttps) return "https";
-        if (FromTrustedProxy(http) && First(http.Request.Headers["X-Forwarded-Proto"]) is { Length: > 0 } proto) return proto.ToLowerInvariant();
+        if ((config.Server.TrustForwardedProto || FromTrustedProxy(http))
+            && First(http.Request.Headers["X-Forwarded-Proto"]) is { Length: > 0 } proto) return proto.ToLowerInvariant();
         return "http";
     }
 
