@@ -32,6 +32,7 @@ public static class MoltnetServer
         builder.Logging.ClearProviders();
         if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
         else logging(builder.Logging);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddMoltnetGrains(config, baseDirectory);
         builder.Services.AddSingleton(new ErrorEnvelope.Classifier(e => GrainsServices.IsStoreUnavailable(e) ? 503 : null));
         builder.Services.AddMoltnetWeb(config);
