@@ -7,7 +7,8 @@ namespace Moltnet;
 /// <summary>The spec's identifier grammar and generated identifiers (spec §1).</summary>
 public static partial class Ids
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    // \z, not $: .NET's $ also matches before a final "\n", Go's does not.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\z")]
     private static partial Regex IdPattern();
 
     /// <summary>True when <paramref name="id"/> (already trimmed) matches the ID grammar.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Moltnet.Wire;
 
 namespace Moltnet.Grains;
@@ -19,7 +20,10 @@ public sealed record PageQuery(int Limit = PageQuery.DefaultLimit, string? Befor
             throw MoltnetException.Unprocessable("before and after cannot be used together");
         foreach (var c in new[] { before, after })
             if (c is not null && !Ids.IsValid(c)) throw MoltnetException.Unprocessable($"invalid cursor \"{c}\"");
-        var n = int.TryParse(limit, out var parsed) && parsed > 0 ? Math.Min(parsed, MaxLimit) : DefaultLimit;
+        // Like Go's strconv.Atoi on a 64-bit int: optional sign, digits only, no surrounding spaces.
+        var n = long.TryParse(limit, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+            ? (int)Math.Min(parsed, MaxLimit)
+            : DefaultLimit;
         return new PageQuery(n, before, after);
     }
 

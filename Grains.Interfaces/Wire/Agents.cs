@@ -7,7 +7,7 @@ public sealed record AgentSummary
     public string? Name { get; init; }
     public string? ActorUid { get; init; }
     public string? Fqid { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string NetworkId { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string NetworkId { get; init => field = value ?? ""; } = "";
     public IReadOnlyList<string>? Rooms { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public bool Connected { get; init; }
 }

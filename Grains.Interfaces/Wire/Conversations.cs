@@ -8,8 +8,8 @@ public sealed record Room
     public required string Fqid { get; init; }
     public required string Name { get; init; }
     public IReadOnlyList<string>? Members { get; init; }
-    public string Visibility { get; init; } = RoomVisibility.Private;
-    public string WritePolicy { get; init; } = RoomWritePolicy.Members;
+    public string Visibility { get; init => field = value ?? RoomVisibility.Private; } = RoomVisibility.Private;
+    public string WritePolicy { get; init => field = value ?? RoomWritePolicy.Members; } = RoomWritePolicy.Members;
     public RoomAccess? Access { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset CreatedAt { get; init; }
 }

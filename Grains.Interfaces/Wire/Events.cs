@@ -16,17 +16,17 @@ public sealed record Event
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>The agent payload of agent lifecycle and wake events.</summary>
+/// <summary>The agent payload of agent lifecycle and wake events. Field order is the wire order.</summary>
 public sealed record EventAgent
 {
     public required string AgentId { get; init; }
     public required string NetworkId { get; init; }
     public required string Fqid { get; init; }
     public string? Name { get; init; }
-    public string? Reason { get; init; }
-    public string? Error { get; init; }
     public string? MessageId { get; init; }
+    public string? Reason { get; init; }
     public Target? Target { get; init; }
+    public string? Error { get; init; }
 }
 
 /// <summary>Sent when a requested cursor is older than the retained log or unknown.</summary>

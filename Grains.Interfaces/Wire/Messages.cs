@@ -3,8 +3,8 @@ namespace Moltnet.Wire;
 /// <summary>Who sent a message. <c>type == "human"</c> is special; anything else is an agent.</summary>
 public sealed record Actor
 {
-    public string Type { get; init; } = "";
-    public string Id { get; init; } = "";
+    public string Type { get; init => field = value ?? ""; } = "";
+    public string Id { get; init => field = value ?? ""; } = "";
     public string? Name { get; init; }
     public string? NetworkId { get; init; }
     public string? Fqid { get; init; }
@@ -13,7 +13,7 @@ public sealed record Actor
 /// <summary>Where a message goes: a room, a thread of a room, or a DM.</summary>
 public sealed record Target
 {
-    public string Kind { get; init; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
     public string? RoomId { get; init; }
     public string? ThreadId { get; init; }
     public string? ParentMessageId { get; init; }
@@ -31,7 +31,7 @@ public static class TargetKind
 /// <summary>One part of a message.</summary>
 public sealed record Part
 {
-    public string Kind { get; init; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
     public string? Text { get; init; }
     public string? MediaType { get; init; }
     public string? Url { get; init; }

@@ -4,6 +4,10 @@ using System.Text.Json;
 namespace Moltnet.Wire;
 
 /// <summary>The one source-generated JSON context for every wire type.</summary>
+/// <remarks>
+/// On read, source generation sets every init-only property, passing null for an absent key (dotnet/runtime#84484), so
+/// a non-nullable wire property with a default coalesces null back to that default in its <c>init</c> accessor.
+/// </remarks>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -30,8 +30,8 @@ public sealed record Capabilities
     public string AttachmentProtocol { get; init; } = "websocket";
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public bool PublicRead { get; init; }
     public string AgentRegistration { get; init; } = "disabled";
-    /// <summary>Emitted only when true.</summary>
-    public bool? DebugEvents { get; init; }
+    /// <summary>Emitted only when true: <c>false</c> is stored as null.</summary>
+    public bool? DebugEvents { get; init => field = value is true ? true : null; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public bool HumanIngress { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public bool DirectMessages { get; init; }
     public string MessagePagination { get; init; } = "cursor";

@@ -4,7 +4,7 @@ namespace Moltnet.Wire;
 public sealed record Pairing
 {
     public required string Id { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string RemoteNetworkId { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string RemoteNetworkId { get; init => field = value ?? ""; } = "";
     public string? RemoteNetworkName { get; init; }
     public string? RemoteBaseUrl { get; init; }
     public string? Status { get; init; }
@@ -17,7 +17,7 @@ public sealed record PairingDiagnostics
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset CheckedAt { get; init; }
     public string? RemoteVersion { get; init; }
     public string? RemoteNetworkId { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public Protocols RemoteProtocols { get; init; } = new();
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public Protocols RemoteProtocols { get; init => field = value ?? new(); } = new();
     public string? Reason { get; init; }
     public string? Message { get; init; }
 }
