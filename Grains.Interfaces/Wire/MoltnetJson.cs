@@ -48,9 +48,14 @@ public sealed partial class MoltnetJsonContext : JsonSerializerContext;
 /// <summary>Serializer helpers bound to <see cref="MoltnetJsonContext"/>.</summary>
 public static class MoltnetJson
 {
-    public static MoltnetJsonContext Context => MoltnetJsonContext.Default;
+    /// <summary>The context every wire read and write uses: the generated metadata with relaxed escaping, so non-ASCII
+    /// text is written as UTF-8 (as the Go original does) instead of \uXXXX escapes. Responses are JSON or SSE, never HTML.</summary>
+    public static MoltnetJsonContext Context { get; } = new(new JsonSerializerOptions(MoltnetJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
-    public static JsonSerializerOptions Options => MoltnetJsonContext.Default.Options;
+    public static JsonSerializerOptions Options => Context.Options;
 
     public static string Serialize<T>(T value) =>
         JsonSerializer.Serialize(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Context.GetTypeInfo(typeof(T))!);

@@ -13,7 +13,7 @@ public static partial class EventsApi
     /// <summary>How often an idle stream gets a <c>: keep-alive</c> comment.</summary>
     public static TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,127}\z")]
     private static partial Regex EventType();
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
