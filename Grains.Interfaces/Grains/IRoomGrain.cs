@@ -21,6 +21,12 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Soft-removes the room; emits <c>room.removed</c> with the room as it was.</summary>
     ValueTask<RemoveResult> RemoveAsync(CancellationToken ct = default);
 
+    /// <summary>Brings a soft-removed room back (members start empty); emits <c>room.created</c>. 409 if it is not removed.</summary>
+    ValueTask<Room> RestoreAsync(CancellationToken ct = default);
+
+    /// <summary>Deletes the room (live or removed) for good with its history, so its id can be created again.</summary>
+    ValueTask<RemoveResult> PurgeAsync(CancellationToken ct = default);
+
     /// <summary>Creates the room or overwrites its name and policies, replacing members when asked (apply, declared rooms).</summary>
     ValueTask<Room> ApplyAsync(CreateRoomRequest declaration, bool replaceMembers, CancellationToken ct = default);
 

@@ -54,6 +54,35 @@ internal sealed class RoomGrain(IMoltnetStore store, NetworkContext net) : Grain
         return new RemoveResult(true, "room", room.Id);
     }
 
+    public async ValueTask<Room> RestoreAsync(CancellationToken ct)
+    {
+        await RefreshAsync(ct);
+        if (_state is null) throw MoltnetException.NotFound($"unknown room \"{GrainKey}\"");
+        if (!_state.Value.Removed) throw MoltnetException.Conflict($"room \"{GrainKey}\" is not removed");
+        var room = _state.Value.Room;
+        await WriteAsync(new RoomState(room), [Event(EventTypes.RoomCreated, room, net.Now())], ct);
+        return room;
+    }
+
+    public async ValueTask<RemoveResult> PurgeAsync(CancellationToken ct)
+    {
+        await RefreshAsync(ct);
+        if (_state is null) throw MoltnetException.NotFound($"unknown room \"{GrainKey}\"");
+        var room = _state.Value.Room;
+        var events = _state.Value.Removed ? Array.Empty<Event>() : [Event(EventTypes.RoomRemoved, room, net.Now())];
+        try
+        {
+            await store.PurgeRoomAsync(GrainKey, _state.Version, events, ct);
+        }
+        catch (StaleStateException)
+        {
+            await RefreshAsync(ct);
+            throw MoltnetException.Conflict($"room \"{GrainKey}\" was changed concurrently; retry");
+        }
+        _state = null;
+        return new RemoveResult(true, "room", GrainKey, "purge");
+    }
+
     public async ValueTask<Room> ApplyAsync(CreateRoomRequest declaration, bool replaceMembers, CancellationToken ct)
     {
         var id = RoomRules.ValidateCreate(declaration);

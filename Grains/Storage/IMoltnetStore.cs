@@ -39,6 +39,10 @@ public interface IMoltnetStore : IAsyncDisposable
     /// appends <paramref name="events"/>. Throws <see cref="StaleStateException"/> otherwise. Returns the new version.</summary>
     Task<long> WriteRoomAsync(RoomState room, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
 
+    /// <summary>Deletes a room for good, with its members, threads, messages and artifacts, if its stored version equals
+    /// <paramref name="expectedVersion"/>, and appends <paramref name="events"/>. Its id can then be created again.</summary>
+    Task PurgeRoomAsync(string roomId, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
+
     // Agents ----------------------------------------------------------------------------------------------
 
     Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct);

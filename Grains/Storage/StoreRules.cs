@@ -101,4 +101,9 @@ internal static class StoreRules
     }
 
     public static InvalidOperationException DuplicateEvent(string id) => new($"event id \"{id}\" is already in the log");
+
+    /// <summary>Whether an event describes a room, one of its threads, or a message in either (purged with the room).</summary>
+    public static bool ConcernsRoom(Event e, string roomId) =>
+        e.Room?.Id == roomId || e.Thread?.RoomId == roomId
+        || (e.Message is { Target: { Kind: TargetKind.Room or TargetKind.Thread } t } && t.RoomId == roomId);
 }

@@ -31,7 +31,15 @@ public static class RoomsApi
             })
             .RequireScopes(Scopes.Admin);
         rooms.MapDelete("/{roomId}", async (string roomId, HttpContext http, IGrainFactory grains) =>
-                Reply.Ok(await Room(grains, roomId).RemoveAsync(http.RequestAborted)))
+            {
+                var mode = http.Request.Query["mode"].ToString();
+                if (mode is not ("" or "soft" or "purge")) throw MoltnetException.Unprocessable($"invalid mode \"{mode}\": must be soft or purge");
+                var room = Room(grains, roomId);
+                return Reply.Ok(mode == "purge" ? await room.PurgeAsync(CancellationToken.None) : await room.RemoveAsync(http.RequestAborted));
+            })
+            .RequireScopes(Scopes.Admin);
+        rooms.MapPost("/{roomId}/restore", async (string roomId, HttpContext http, IGrainFactory grains) =>
+                Reply.Ok(await Room(grains, roomId).RestoreAsync(http.RequestAborted)))
             .RequireScopes(Scopes.Admin);
         return app;
     }
