@@ -9,14 +9,13 @@ namespace Moltnet.Cli.Tests;
 /// them (improvements.md server 11).</summary>
 public sealed class DeclaredRoomsTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("moltnet-declared-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private string Dir => _temp.Path;
 
-    private void WriteConfig(bool reapply) => File.WriteAllText(Path.Combine(_dir, "Moltnet"), $"""
+    public void Dispose() => _temp.Dispose();
+
+    private void WriteConfig(bool reapply) => File.WriteAllText(Path.Combine(Dir, "Moltnet"), $"""
         version: moltnet.v1
         server:
           reapply_declared_members: {(reapply ? "true" : "false")}
@@ -33,7 +32,7 @@ public sealed class DeclaredRoomsTests : IDisposable
     public async Task Api_member_edits_survive_a_restart_unless_reapply_is_on()
     {
         WriteConfig(reapply: false);
-        await using (var s = await ServerProcess.StartAsync(_dir))
+        await using (var s = await ServerProcess.StartAsync(Dir))
         {
             Assert.Equal("""["alpha","beta"]""", await Members(s));
             var patch = new HttpRequestMessage(HttpMethod.Patch, "/v1/rooms/lobby/members")
@@ -43,13 +42,13 @@ public sealed class DeclaredRoomsTests : IDisposable
             Assert.Equal(200, (int)(await s.Client.SendAsync(patch)).StatusCode);
             await s.TerminateAsync();
         }
-        await using (var s = await ServerProcess.StartAsync(_dir))
+        await using (var s = await ServerProcess.StartAsync(Dir))
         {
             Assert.Equal("""["alpha","gamma"]""", await Members(s));
             await s.TerminateAsync();
         }
         WriteConfig(reapply: true);
-        await using (var s = await ServerProcess.StartAsync(_dir))
+        await using (var s = await ServerProcess.StartAsync(Dir))
         {
             Assert.Equal("""["alpha","beta"]""", await Members(s));
         }

@@ -10,26 +10,25 @@ namespace Moltnet.Cli.Tests;
 /// <summary>The real <c>moltnet start</c> process on its default SQLite store: restarts, SIGKILL, SIGTERM.</summary>
 public sealed class ServerLifecycleTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("moltnet-life-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private string Dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task A_room_created_through_the_api_survives_a_restart()
     {
-        await using (var server = await ServerProcess.StartAsync(_dir))
+        await using (var server = await ServerProcess.StartAsync(Dir))
         {
             var created = await server.Client.PostAsync("/v1/rooms", Json("""{"id":"research","members":["alpha"]}"""));
             Assert.Equal(201, (int)created.StatusCode);
             Assert.Equal(0, await server.TerminateAsync());
         }
-        Assert.True(File.Exists(Path.Combine(_dir, ".moltnet", "moltnet.db")));
-        await using var again = await ServerProcess.StartAsync(_dir);
+        Assert.True(File.Exists(Path.Combine(Dir, ".moltnet", "moltnet.db")));
+        await using var again = await ServerProcess.StartAsync(Dir);
         var room = await again.Client.GetFromJsonAsync<JsonNode>("/v1/rooms/research");
         Assert.Equal("""["alpha"]""", room!["members"]!.ToJsonString());
     }
@@ -38,7 +37,7 @@ public sealed class ServerLifecycleTests : IDisposable
     public async Task Every_acknowledged_message_survives_sigkill_during_a_write_burst()
     {
         var acked = new ConcurrentBag<string>();
-        await using (var server = await ServerProcess.StartAsync(_dir))
+        await using (var server = await ServerProcess.StartAsync(Dir))
         {
             await server.Client.PostAsync("/v1/rooms", Json("""{"id":"r","members":["a"]}"""));
             using var stop = new CancellationTokenSource();
@@ -67,7 +66,7 @@ public sealed class ServerLifecycleTests : IDisposable
             await stop.CancelAsync();
             await Task.WhenAll(writers);
         }
-        await using var again = await ServerProcess.StartAsync(_dir);
+        await using var again = await ServerProcess.StartAsync(Dir);
         var stored = new HashSet<string>();
         await Collect(again.Client, "/v1/rooms/r/messages", stored);
         var threads = await again.Client.GetFromJsonAsync<JsonNode>("/v1/rooms/r/threads?limit=500");
@@ -107,7 +106,7 @@ public sealed class ServerLifecycleTests : IDisposable
     public async Task Sse_resumes_by_last_event_id_across_a_restart()
     {
         string lastSeen;
-        await using (var server = await ServerProcess.StartAsync(_dir))
+        await using (var server = await ServerProcess.StartAsync(Dir))
         {
             await server.Client.PostAsync("/v1/rooms", Json("""{"id":"r","members":["a"]}"""));
             await using var sse = await SseClient.ConnectAsync(server.Client);
@@ -117,7 +116,7 @@ public sealed class ServerLifecycleTests : IDisposable
             lastSeen = frames[1].Id!; // pretend the client saw only two of them
             Assert.Equal(0, await server.TerminateAsync());
         }
-        await using var again = await ServerProcess.StartAsync(_dir);
+        await using var again = await ServerProcess.StartAsync(Dir);
         await again.Client.PostAsync("/v1/messages", Json("""{"id":"after-0","target":{"kind":"room","room_id":"r"},"from":{"type":"agent","id":"a"},"parts":[{"kind":"text","text":"x"}]}"""));
         await using var resumed = await SseClient.ConnectAsync(again.Client, lastEventId: lastSeen);
         var replay = await resumed.CollectAsync(2);
@@ -127,7 +126,7 @@ public sealed class ServerLifecycleTests : IDisposable
     [Fact]
     public async Task Sigterm_drains_an_in_flight_request_before_exit()
     {
-        await using var server = await ServerProcess.StartAsync(_dir);
+        await using var server = await ServerProcess.StartAsync(Dir);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", server.Port);
         var stream = tcp.GetStream();
@@ -144,7 +143,7 @@ public sealed class ServerLifecycleTests : IDisposable
         var read = await stream.ReadAsync(buffer);
         Assert.StartsWith("HTTP/1.1 201", Encoding.ASCII.GetString(buffer, 0, read));
         Assert.Equal(0, await exit);
-        await using var again = await ServerProcess.StartAsync(_dir);
+        await using var again = await ServerProcess.StartAsync(Dir);
         Assert.Equal(200, (int)(await again.Client.GetAsync("/v1/rooms/drained")).StatusCode);
     }
 }

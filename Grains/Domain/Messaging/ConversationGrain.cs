@@ -13,7 +13,9 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
     private DateTimeOffset _lastCreatedAt;
     private bool _loaded;
 
-    private SenderPolicy Policy => new(net.Config, async (id, ct) => (await store.ReadAgentAsync(id, ct))?.Value);
+    private SenderPolicy? _policy;
+
+    private SenderPolicy Policy => _policy ??= new(net.Config, async (id, ct) => (await store.ReadAgentAsync(id, ct))?.Value);
 
     public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
