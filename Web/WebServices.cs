@@ -15,12 +15,16 @@ public static class WebServices
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
         services.AddSingleton<Streaming.EventVisibility>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry>();
+        services.AddSingleton<Metrics.PrometheusExporter>();
         return services;
     }
 
     public static WebApplication UseMoltnetWeb(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseRequestTelemetry();
         app.UseErrorEnvelope();
         app.UseRouting();
         app.Use((http, next) => http.GetEndpoint() is null
@@ -34,6 +38,7 @@ public static class WebServices
         app.MapMessages();
         app.MapHistory();
         app.MapEvents();
+        app.MapMetrics();
         return app;
     }
 }
