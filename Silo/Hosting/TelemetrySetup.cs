@@ -104,14 +104,20 @@ internal static class TelemetrySetup
     /// serves, so nothing recorded from the first request on is missed.</summary>
     public static void StartMoltnetTelemetry(this IServiceProvider services, OtlpExport? export)
     {
-        if (services.GetService<TelemetryProviders>() is not null && export is not null)
+        if (export is not null)
         {
-            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Moltnet");
-            Log.OtlpExport(log, export.Endpoint?.ToString() ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "",
-                export.ServiceName);
+            services.GetRequiredService<TelemetryProviders>();
+            var endpoint = export.Endpoint?.ToString() ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "";
+            Log.OtlpExport(services.GetRequiredService<ILoggerFactory>().CreateLogger("Moltnet"), WithoutUserInfo(endpoint), export.ServiceName);
         }
         services.GetRequiredService<Web.Metrics.PrometheusExporter>();
         services.GetRequiredService<WebTelemetry>();
         services.GetRequiredService<GrainsTelemetry>();
     }
+
+    /// <summary>The endpoint as logged: any <c>user:password@</c> dropped.</summary>
+    private static string WithoutUserInfo(string endpoint) =>
+        Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString()
+            : endpoint;
 }

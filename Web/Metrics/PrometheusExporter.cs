@@ -43,6 +43,10 @@ public sealed class PrometheusExporter : IDisposable
         _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((PrometheusFamily)state!).Record((double)value, tags));
         _listener.Start();
     }
 

@@ -148,16 +148,12 @@ internal sealed class PrometheusFamily
         {
             if (text.Length > 0) text.Append(',');
             text.Append(Sanitize(key)).Append("=\"");
-            var v = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-            foreach (var c in v)
+            foreach (var c in Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")
             {
-                _ = c switch
-                {
-                    '\\' => text.Append(@"\\"),
-                    '"' => text.Append("\\\""),
-                    '\n' => text.Append(@"\n"),
-                    _ => text.Append(c),
-                };
+                if (c == '\\') text.Append(@"\\");
+                else if (c == '"') text.Append("\\\"");
+                else if (c == '\n') text.Append(@"\n");
+                else text.Append(c);
             }
             text.Append('"');
         }
