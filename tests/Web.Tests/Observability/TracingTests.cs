@@ -7,8 +7,10 @@ using OpenTelemetry.Exporter;
 
 namespace Moltnet.Web.Tests.Observability;
 
-/// <summary>Spans of one message, exported over OTLP/HTTP to a collector inside the test. Other servers of this test
-/// run share the process (and ASP.NET Core's activity source name), so spans are picked out by trace id.</summary>
+/// <summary>Spans of one message, exported over OTLP/HTTP to a collector inside the test. Spans are picked out by trace
+/// id; the class runs alone so that other servers' requests (same activity source names) cannot crowd the exporter's
+/// queue.</summary>
+[Collection(nameof(TracingTests))]
 public sealed class TracingTests
 {
     [Fact]
@@ -106,3 +108,6 @@ public sealed class TracingTests
         }));
     }
 }
+
+[CollectionDefinition(nameof(TracingTests), DisableParallelization = true)]
+public sealed class TracingCollection;
