@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Configuration;
 using Moltnet.Grains.Domain;
@@ -16,10 +17,14 @@ public static class GrainsServices
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NetworkContext>();
+        services.AddMetrics();
+        services.AddSingleton(sp => new Telemetry(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<EventBroker>,
+            sp.GetRequiredService<GrainRuntime>, sp.GetRequiredService<StoreHealthProbe>));
         services.AddSingleton(sp =>
         {
             var store = StoreFactory.Create(config.Storage, baseDirectory);
             store.Sink = new LazySink(sp);
+            if (store is SqliteStore sqlite) sqlite.Telemetry = sp.GetRequiredService<Telemetry>();
             return store;
         });
         services.AddSingleton(new BrokerOptions(config.Limits.SubscriberQueue));

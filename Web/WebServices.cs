@@ -17,12 +17,16 @@ public static class WebServices
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
         services.AddSingleton<Streaming.EventVisibility>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry>();
+        services.AddSingleton<Metrics.PrometheusExporter>();
         return services;
     }
 
     public static WebApplication UseMoltnetWeb(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseRequestTelemetry();
         app.UseErrorEnvelope();
         app.UseConsoleBootstrap();
         app.UseRouting();
@@ -38,6 +42,7 @@ public static class WebServices
         app.MapMessages();
         app.MapHistory();
         app.MapEvents();
+        app.MapMetrics();
         return app;
     }
 }

@@ -38,6 +38,14 @@ public sealed record ServerSection
     public ConsoleSection Console { get; init; } = new();
     /// <summary>Re-apply declared rooms' members on every start (the original's behaviour). Off by default.</summary>
     public bool ReapplyDeclaredMembers { get; init; }
+    /// <summary>Console log format: <c>text</c> (one line per entry) or <c>json</c> (one JSON object per line).</summary>
+    public string LogFormat { get; init; } = LogFormats.Text;
+}
+
+public static class LogFormats
+{
+    public const string Text = "text";
+    public const string Json = "json";
 }
 
 public sealed record ConsoleSection

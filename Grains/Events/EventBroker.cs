@@ -26,6 +26,12 @@ public sealed class EventBroker(IMoltnetStore store, NetworkContext net, BrokerO
         get { lock (_lock) return _subscribers.Count; }
     }
 
+    /// <summary>The newest cursor handed to subscribers (the <c>moltnet_event_log_cursor</c> gauge).</summary>
+    public long LastPublishedCursor
+    {
+        get { lock (_lock) return _lastPublished; }
+    }
+
     /// <summary>Sets the live position to the newest event in the log; call once before serving.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -42,6 +48,7 @@ public sealed class EventBroker(IMoltnetStore store, NetworkContext net, BrokerO
             {
                 if (e.Cursor <= _lastPublished) continue;
                 _lastPublished = e.Cursor;
+                using var activity = Telemetry.StartPublish(e, _subscribers.Count);
                 foreach (var s in _subscribers)
                     if (!s.Offer(e)) Interlocked.Increment(ref _dropped);
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,9 @@ public sealed partial class SqliteStore
 
     /// <summary>Test hook: open the writer read-only, as SQLite does for a file the process may not write.</summary>
     internal volatile bool ForceReadOnlyWriter;
+
+    /// <summary>Where group-commit sizes are recorded; set once at start-up (null in bare stores).</summary>
+    internal Telemetry? Telemetry { get; set; }
 
     private Task<T> EnqueueAsync<T>(Func<SqliteWriteSession, T> body, CancellationToken ct)
     {
@@ -41,6 +45,7 @@ public sealed partial class SqliteStore
     private async Task RunWriterAsync()
     {
         var batch = new List<WriteRequest>(MaxBatch);
+        Activity.Current = null; // commit spans are roots, whatever was current when the store was built
         try
         {
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -87,6 +92,7 @@ public sealed partial class SqliteStore
             return;
         }
 
+        using var activity = Telemetry.StartCommit(batch.Select(r => r.Trace), batch.Count);
         var events = session.BatchEvents;
         events.Clear();
         try
@@ -108,10 +114,12 @@ public sealed partial class SqliteStore
                 }
             }
             session.Commit();
+            Telemetry?.RecordCommitBatch(batch.Count);
         }
         catch (Exception ex)
         {
             session.TryRollback();
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             FailBatch(batch, ex);
             return;
         }
@@ -148,6 +156,9 @@ public sealed partial class SqliteStore
     private abstract class WriteRequest
     {
         private int _state; // 0 queued, 1 taken by the writer, 2 cancelled
+
+        /// <summary>The caller's trace context, linked from the commit span.</summary>
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
 
         protected bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
 

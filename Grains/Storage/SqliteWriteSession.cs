@@ -136,6 +136,7 @@ internal sealed record PreparedEvent(Event Event, string CreatedAt, string Paylo
     public static PreparedEvent[] From(IReadOnlyList<Event> events)
     {
         StoreRules.CheckEvents(events);
+        if (Telemetry.Source.HasListeners()) EventTrace.StampCurrent(events); // the writer thread has no caller context
         var prepared = new PreparedEvent[events.Count];
         for (var i = 0; i < events.Count; i++)
             prepared[i] = new PreparedEvent(events[i], StoreTime.ToText(events[i].CreatedAt), MoltnetJson.Serialize(events[i]));

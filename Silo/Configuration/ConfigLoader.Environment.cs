@@ -20,6 +20,11 @@ public static partial class ConfigLoader
             if (ConfigValues.TryParseListenAddr(listen, out _, out _)) server = server with { ListenAddr = listen };
             else ctx.Errors.Add("MOLTNET_LISTEN_ADDR", "", $"must be host:port such as \":8787\" or \"127.0.0.1:8787\" (got \"{listen}\")");
         }
+        if (Var("MOLTNET_LOG_FORMAT") is { } logFormat)
+        {
+            if (LogFormatNames.Contains(logFormat)) server = server with { LogFormat = logFormat };
+            else ctx.Errors.Add("MOLTNET_LOG_FORMAT", "", $"must be one of {string.Join(", ", LogFormatNames)} (got \"{logFormat}\")");
+        }
         server = server with
         {
             HumanIngress = EnvBool(Var("MOLTNET_ALLOW_HUMAN_INGRESS")) ?? server.HumanIngress,

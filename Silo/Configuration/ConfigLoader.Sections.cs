@@ -8,8 +8,10 @@ public static partial class ConfigLoader
     private static readonly string[] ServerKeys =
     [
         "listen_addr", "human_ingress", "direct_messages", "debug_events", "trust_forwarded_proto", "allowed_origins",
-        "trusted_proxies", "data_path", "console", "reapply_declared_members",
+        "trusted_proxies", "data_path", "console", "reapply_declared_members", "log_format",
     ];
+
+    private static readonly string[] LogFormatNames = [LogFormats.Text, LogFormats.Json];
 
     private static readonly string[] LimitKeys =
     [
@@ -29,6 +31,8 @@ public static partial class ConfigLoader
         var d = new ServerSection();
         var listen = NonEmpty(m.String("listen_addr"));
         if (listen is not null) CheckListenAddr(m, listen);
+        var logFormat = NonEmpty(m.String("log_format"));
+        if (logFormat is not null && !CheckOneOf(m, "log_format", logFormat, LogFormatNames)) logFormat = null;
         var proxies = m.Strings("trusted_proxies") ?? [];
         for (var i = 0; i < proxies.Count; i++)
         {
@@ -47,6 +51,7 @@ public static partial class ConfigLoader
             DataPath = m.String("data_path") ?? d.DataPath,
             Console = new ConsoleSection { Analytics = MapAnalytics(m.Map("console", "analytics").Map("analytics", "provider", "measurement_id")) },
             ReapplyDeclaredMembers = m.Bool("reapply_declared_members") ?? d.ReapplyDeclaredMembers,
+            LogFormat = logFormat ?? d.LogFormat,
         };
     }
 

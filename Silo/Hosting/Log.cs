@@ -9,4 +9,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Code}: {Message}")]
     public static partial void Warning(ILogger logger, string code, string message);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "exporting traces and metrics over OTLP to {Endpoint} as service {ServiceName}")]
+    public static partial void OtlpExport(ILogger logger, string endpoint, string serviceName);
 }

@@ -17,8 +17,14 @@ namespace Moltnet.Silo.Hosting;
 /// <summary>Builds and runs the Moltnet server: store, grains, HTTP surface.</summary>
 public static class MoltnetServer
 {
-    /// <summary>Builds the server. <paramref name="urlOverride"/> replaces <c>server.listen_addr</c> (tests use port 0).</summary>
-    public static WebApplication Build(MoltnetConfig config, string baseDirectory, string? urlOverride = null, Action<ILoggingBuilder>? logging = null)
+    /// <summary>Builds the server. <paramref name="urlOverride"/> replaces <c>server.listen_addr</c> (tests use port 0);
+    /// <paramref name="logging"/> replaces the console logging of <c>server.log_format</c>. OTLP export follows the
+    /// <c>OTEL_*</c> environment variables.</summary>
+    public static WebApplication Build(MoltnetConfig config, string baseDirectory, string? urlOverride = null, Action<ILoggingBuilder>? logging = null) =>
+        Build(config, baseDirectory, urlOverride, logging, OtlpExport.FromEnvironment(Environment.GetEnvironmentVariable));
+
+    /// <summary>As above, with OTLP export given explicitly (null: none) instead of read from the environment.</summary>
+    internal static WebApplication Build(MoltnetConfig config, string baseDirectory, string? urlOverride, Action<ILoggingBuilder>? logging, OtlpExport? otlp)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = baseDirectory });
         builder.WebHost.UseUrls(urlOverride ?? ListenAddress.ToUrl(config.Server.ListenAddr));
@@ -30,19 +36,14 @@ public static class MoltnetServer
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Logging.ClearProviders();
-        if (logging is null)
-        {
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-        else
-        {
-            logging(builder.Logging);
-        }
+        if (logging is null) builder.Logging.AddMoltnetConsole(config.Server.LogFormat);
+        else logging(builder.Logging);
+        builder.Services.AddMoltnetTelemetry(otlp);
         builder.Services.AddMoltnetGrains(config, baseDirectory);
         builder.Services.AddSingleton(new ErrorEnvelope.Classifier(e => GrainsServices.IsStoreUnavailable(e) ? 503 : null));
         builder.Services.AddMoltnetWeb(config);
         var app = builder.Build();
+        app.Services.StartMoltnetTelemetry(otlp);
         app.UseMoltnetWeb();
         return app;
     }

@@ -84,6 +84,7 @@ public static partial class EventsApi
     private static async Task WriteEvent(Stream body, Event e, CancellationToken ct)
     {
         if (!EventType().IsMatch(e.Type) || !Ids.IsValid(e.Id)) return;
+        using var activity = Telemetry.StartDelivery(e);
         var frame = new StringBuilder()
             .Append("id: ").Append(e.Id).Append('\n')
             .Append("event: ").Append(e.Type).Append('\n')

@@ -29,8 +29,7 @@ public static class ErrorEnvelope
         catch (Exception e) when (!http.Response.HasStarted)
         {
             var status = http.RequestServices.GetService<Classifier>()?.StatusFor(e) ?? 500;
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Moltnet.Web")
-                .LogError(e, "request {RequestId} failed with {Status}", http.TraceIdentifier, status);
+            Log.RequestFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Moltnet.Web"), e, http.TraceIdentifier, status);
             await WriteAsync(http, status, "");
         }
     });

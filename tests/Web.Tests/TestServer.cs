@@ -26,7 +26,11 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(MoltnetConfig? config = null, string? dir = null)
+    public static Task<TestServer> StartAsync(MoltnetConfig? config = null, string? dir = null) => StartAsync(config, dir, null, null);
+
+    /// <summary>Also applies <paramref name="logging"/> after the captured logs, and exports over OTLP when
+    /// <paramref name="otlp"/> is given (instead of reading the process environment).</summary>
+    internal static async Task<TestServer> StartAsync(MoltnetConfig? config, string? dir, Action<ILoggingBuilder>? logging, OtlpExport? otlp)
     {
         dir ??= System.IO.Directory.CreateTempSubdirectory("moltnet-web-").FullName;
         config ??= new MoltnetConfig
@@ -35,7 +39,11 @@ public sealed class TestServer : IAsyncDisposable
             Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
         };
         var logs = new CapturedLogs();
-        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l =>
+        {
+            l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
+            logging?.Invoke(l);
+        }, otlp);
         var urls = await MoltnetServer.StartAsync(app, CancellationToken.None);
         return new TestServer(app, urls[0], dir, logs);
     }

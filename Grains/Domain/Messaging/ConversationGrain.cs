@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Moltnet.Grains.Runtime;
 using Moltnet.Grains.Storage;
 using Moltnet.Wire;
@@ -5,7 +6,7 @@ using Moltnet.Wire;
 namespace Moltnet.Grains.Domain.Messaging;
 
 /// <summary>Serializes the posts of one room, thread or DM and stores each with its events in one transaction.</summary>
-internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net) : Grain, IConversationGrain
+internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net, Telemetry telemetry) : Grain, IConversationGrain
 {
     private const int MaxAttempts = 3;
     private Versioned<ThreadInfo>? _thread;
@@ -19,6 +20,19 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
 
     public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
+        using var activity = Telemetry.StartPost(GrainKey);
+        try
+        {
+            return await PostCoreAsync(caller, request, activity, ct);
+        }
+        catch (Exception e) when (Telemetry.Failed(activity, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<MessageAccepted> PostCoreAsync(Caller caller, SendMessageRequest request, Activity? activity, CancellationToken ct)
+    {
         var target = request.Target ?? new Target();
         // JSON may carry null where the wire records expect strings: normalise before any rule reads them.
         var sender = request.From is { } f ? f with { Id = f.Id?.Trim() ?? "", Type = f.Type ?? "" } : new Actor();
@@ -28,6 +42,7 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
             throw MoltnetException.Forbidden("human ingress is disabled for this network");
         await Policy.CheckIdentityAsync(caller, sender, request.Origin, ct);
         var id = string.IsNullOrWhiteSpace(request.Id) ? Ids.NewMessageId() : request.Id.Trim();
+        activity?.SetTag("moltnet.message_id", id);
         MessageValidator.Validate(id, sender, request.Parts, target);
         for (var attempt = 1; ; attempt++)
         {
@@ -72,13 +87,30 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
         var message = BuildMessage(request, target, sender, mentions);
         var write = BuildWrite(message);
-        var outcome = await store.AppendMessageAsync(write, ct);
+        var outcome = await AppendAsync(write, ct);
         var eventId = Ids.MessageEventId(message.Id);
         if (outcome == AppendOutcome.Duplicate) return new MessageAccepted(message.Id, eventId, true, false, false);
+        telemetry.CountAcceptedMessage();
         _lastCreatedAt = message.CreatedAt;
         if (write.Thread is { } t) _thread = t with { Version = t.Version + 1 };
         if (write.Dm is { } d) _dm = d with { Version = d.Version + 1 };
         return new MessageAccepted(message.Id, eventId, true, write.Thread?.Version == 0, write.Dm?.Version == 0);
+    }
+
+    /// <summary>The store write, in a <c>store.append</c> span (the SQLite group commit links back to it).</summary>
+    private async Task<AppendOutcome> AppendAsync(MessageWrite write, CancellationToken ct)
+    {
+        using var activity = Telemetry.StartAppend(write, net.Config.Storage.Kind);
+        try
+        {
+            var outcome = await store.AppendMessageAsync(write, ct);
+            activity?.SetTag("moltnet.append_outcome", outcome == AppendOutcome.Stored ? "stored" : "duplicate");
+            return outcome;
+        }
+        catch (Exception e) when (Telemetry.Failed(activity, e))
+        {
+            throw;
+        }
     }
 
     private Message BuildMessage(SendMessageRequest request, Target target, Actor sender, IReadOnlyList<string>? mentions)

@@ -1,0 +1,213 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace Moltnet.Web.Metrics;
+
+/// <summary>One instrument as a Prometheus metric family: its name, HELP, TYPE and one series per label set.</summary>
+internal sealed class PrometheusFamily
+{
+    /// <summary>OpenTelemetry's default explicit buckets, for histograms that advise none.</summary>
+    private static readonly double[] DefaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly Kind _kind;
+    private readonly bool _observable;
+    private readonly double[] _buckets;
+    private readonly int _maxSeries;
+
+    private PrometheusFamily(string name, string help, Kind kind, bool observable, double[] buckets, int maxSeries)
+    {
+        Name = name;
+        Help = help;
+        _kind = kind;
+        _observable = observable;
+        _buckets = buckets;
+        _maxSeries = maxSeries;
+    }
+
+    private enum Kind
+    {
+        Counter,
+        UpDownCounter,
+        Gauge,
+        Histogram,
+    }
+
+    public string Name { get; }
+
+    public string Help { get; }
+
+    /// <summary>The family of an instrument, or null for an instrument type this exporter does not know.</summary>
+    public static PrometheusFamily? For(Instrument instrument, int maxSeries)
+    {
+        var definition = instrument.GetType().GetGenericTypeDefinition();
+        (Kind Kind, bool Observable)? shape = definition switch
+        {
+            _ when definition == typeof(Counter<>) => (Kind.Counter, false),
+            _ when definition == typeof(ObservableCounter<>) => (Kind.Counter, true),
+            _ when definition == typeof(UpDownCounter<>) => (Kind.UpDownCounter, false),
+            _ when definition == typeof(ObservableUpDownCounter<>) => (Kind.UpDownCounter, true),
+            _ when definition == typeof(Gauge<>) => (Kind.Gauge, false),
+            _ when definition == typeof(ObservableGauge<>) => (Kind.Gauge, true),
+            _ when definition == typeof(Histogram<>) => (Kind.Histogram, false),
+            _ => null,
+        };
+        if (shape is not { } s) return null;
+        var buckets = s.Kind == Kind.Histogram ? AdvisedBuckets(instrument) ?? DefaultBuckets : [];
+        return new PrometheusFamily(MetricName(instrument, s.Kind), instrument.Description ?? instrument.Name, s.Kind, s.Observable, buckets, maxSeries);
+    }
+
+    /// <summary>Observable values are replaced at every scrape: forget the previous ones first.</summary>
+    public void BeginObservation()
+    {
+        if (!_observable) return;
+        lock (_series) _series.Clear();
+    }
+
+    public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var labels = Labels(tags);
+        lock (_series)
+        {
+            if (!_series.TryGetValue(labels, out var series))
+            {
+                if (_series.Count >= _maxSeries) return;
+                _series[labels] = series = new Series(_buckets.Length);
+            }
+            switch (_kind)
+            {
+                case Kind.Histogram:
+                    var i = 0;
+                    while (i < _buckets.Length && value > _buckets[i]) i++;
+                    series.Counts[i]++;
+                    series.Value += value;
+                    series.Count++;
+                    break;
+                case Kind.Counter or Kind.UpDownCounter when !_observable:
+                    series.Value += value;
+                    break;
+                default:
+                    series.Value = value; // gauges, and observable counters (which report their running total)
+                    break;
+            }
+        }
+    }
+
+    public void Write(StringBuilder text)
+    {
+        text.Append("# HELP ").Append(Name).Append(' ').Append(EscapeHelp(Help)).Append('\n');
+        text.Append("# TYPE ").Append(Name).Append(' ').Append(_kind switch
+        {
+            Kind.Counter => "counter",
+            Kind.Histogram => "histogram",
+            _ => "gauge",
+        }).Append('\n');
+        lock (_series)
+        {
+            foreach (var (labels, series) in _series.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (_kind != Kind.Histogram)
+                {
+                    Sample(text, Name, labels, null, series.Value);
+                    continue;
+                }
+                long cumulative = 0;
+                for (var i = 0; i < _buckets.Length; i++)
+                {
+                    cumulative += series.Counts[i];
+                    Sample(text, Name + "_bucket", labels, Number(_buckets[i]), cumulative);
+                }
+                Sample(text, Name + "_bucket", labels, "+Inf", series.Count);
+                Sample(text, Name + "_sum", labels, null, series.Value);
+                Sample(text, Name + "_count", labels, null, series.Count);
+            }
+        }
+    }
+
+    private static void Sample(StringBuilder text, string name, string labels, string? le, double value)
+    {
+        text.Append(name);
+        if (labels.Length > 0 || le is not null)
+        {
+            text.Append('{').Append(labels);
+            if (le is not null) text.Append(labels.Length > 0 ? "," : "").Append("le=\"").Append(le).Append('"');
+            text.Append('}');
+        }
+        text.Append(' ').Append(Number(value)).Append('\n');
+    }
+
+    /// <summary><c>k1="v1",k2="v2"</c>, sorted by key: the series key and its rendering at once.</summary>
+    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.IsEmpty) return "";
+        var sorted = tags.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var text = new StringBuilder();
+        foreach (var (key, value) in sorted)
+        {
+            if (text.Length > 0) text.Append(',');
+            text.Append(Sanitize(key)).Append("=\"");
+            foreach (var c in Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")
+            {
+                if (c == '\\') text.Append(@"\\");
+                else if (c == '"') text.Append("\\\"");
+                else if (c == '\n') text.Append(@"\n");
+                else text.Append(c);
+            }
+            text.Append('"');
+        }
+        return text.ToString();
+    }
+
+    private static string MetricName(Instrument instrument, Kind kind)
+    {
+        var name = Sanitize(instrument.Name);
+        var suffix = instrument.Unit switch
+        {
+            "s" => "_seconds",
+            "ms" => "_milliseconds",
+            "By" => "_bytes",
+            _ => "",
+        };
+        if (suffix.Length > 0 && !name.EndsWith(suffix, StringComparison.Ordinal)) name += suffix;
+        if (kind == Kind.Counter && !name.EndsWith("_total", StringComparison.Ordinal)) name += "_total";
+        return name;
+    }
+
+    private static double[]? AdvisedBuckets(Instrument instrument) => instrument switch
+    {
+        Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
+        Histogram<long> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+        Histogram<int> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+        _ => null,
+    };
+
+    /// <summary>Metric and label names: <c>[a-zA-Z0-9_]</c>, not starting with a digit.</summary>
+    private static string Sanitize(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
+        return chars.Length > 0 && char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
+    }
+
+    private static string EscapeHelp(string help) => help.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
+
+    private static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private sealed class Series(int buckets)
+    {
+        /// <summary>Per-bucket (non-cumulative) counts, the last one for values above every bound.</summary>
+        public long[] Counts { get; } = new long[buckets + 1];
+
+        /// <summary>The counter or gauge value, or the histogram's sum.</summary>
+        public double Value { get; set; }
+
+        public long Count { get; set; }
+    }
+}
