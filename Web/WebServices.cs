@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Web.Api;
+using Moltnet.Web.Attach;
 using Moltnet.Web.Auth;
 using Moltnet.Web.Http;
 
@@ -17,6 +18,7 @@ public static class WebServices
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
         services.AddSingleton<Streaming.EventVisibility>();
+        services.AddMoltnetAttachments();
         return services;
     }
 
@@ -31,6 +33,7 @@ public static class WebServices
             : next(http));
         app.UseMoltnetAuthentication();
         app.UseRateLimiter();
+        app.UseWebSockets();
         app.MapHealth();
         app.MapNetwork();
         app.MapRooms();
@@ -38,6 +41,7 @@ public static class WebServices
         app.MapMessages();
         app.MapHistory();
         app.MapEvents();
+        app.MapAttach();
         return app;
     }
 }
