@@ -128,8 +128,10 @@ public sealed partial class AttachSession
                 // The peer is gone.
             }
         }
-        if (ReferenceEquals(reader, Task.CompletedTask)) reader = _pendingRead ?? Task.CompletedTask;
-        await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(2), _g.Time));
+        // Let the client answer the close (its data would be lost to a reset otherwise), then drop the connection.
+        var linger = TimeSpan.FromSeconds(2);
+        await Task.WhenAny(reader, Task.Delay(linger, _g.Time));
+        if (reader.IsCompleted && _ws.State == WebSocketState.CloseSent) await DrainAsync(linger);
         _ws.Abort();
         try
         {
@@ -138,6 +140,21 @@ public sealed partial class AttachSession
         catch (Exception)
         {
             // Observed: the socket was aborted under a pending read.
+        }
+    }
+
+    /// <summary>Reads and discards client frames until its close frame arrives or <paramref name="linger"/> passes.</summary>
+    private async Task DrainAsync(TimeSpan linger)
+    {
+        var until = _g.Time.GetTimestamp();
+        try
+        {
+            while (_g.Time.GetElapsedTime(until) < linger)
+                if ((await ReadFrameAsync(linger - _g.Time.GetElapsedTime(until))).Kind == FrameKind.Close) return;
+        }
+        catch (Exception)
+        {
+            // Timed out or the peer is gone.
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class AttachAuthTests
         var (again, readyAgain) = await AttachClient.AttachAsync(server, "alpha", token);
         await using var _again = again;
         Assert.Null(readyAgain["agent_token"]);
-        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server, "magt_v1_x", origin: "http://evil.example"));
+        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server, token, origin: "http://evil.example"));
         Assert.Equal(401, await AttachClient.RefusedStatusAsync(server, "magt_v1_unknown"));
     }
 }

@@ -160,6 +160,8 @@ public sealed class AttachDeliveryTests
         await using var _c = c;
         await Ok(server.Client.Delete("/v1/agents/alpha"));
         Assert.Equal("agent was removed from the network", await c.ExpectClosedAsync());
-        Assert.Equal(0, server.Services.GetRequiredService<AttachmentRegistry>().Count);
+        var registry = server.Services.GetRequiredService<AttachmentRegistry>();
+        for (var i = 0; i < 50 && registry.Count > 0; i++) await Task.Delay(100);
+        Assert.Equal(0, registry.Count);
     }
 }
