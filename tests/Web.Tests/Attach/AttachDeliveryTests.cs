@@ -146,6 +146,8 @@ public sealed class AttachDeliveryTests
         Assert.Equal("slow consumer: resume with IDENTIFY.cursor", error);
         Assert.True(received.Count < count, $"all {received.Count} arrived before the close");
 
+        options.SendQueueCapacity = 256; // the resumed session reads at full speed
+        options.SlowConsumerGrace = TimeSpan.FromSeconds(5);
         var (again, _) = await AttachClient.AttachAsync(server, "alpha", cursor: cursor);
         await using var _again = again;
         if (received.Count == 0 || received[^1] != $"m{count - 1:000}") received.AddRange(await MessagesUntilAsync(again, $"m{count - 1:000}"));
