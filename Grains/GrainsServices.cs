@@ -35,6 +35,7 @@ public static class GrainsServices
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<StoreHealthProbe>());
         services.AddSingleton<PresenceRegistry>();
         services.AddSingleton<IPresence>(sp => sp.GetRequiredService<PresenceRegistry>());
+        services.AddSingleton<IAttachmentEvents, AttachmentEvents>();
         services.AddSingleton<NetworkBootstrap>();
         services.AddGrainRuntime(grains => grains
             .AddGrain<IRoomGrain, RoomGrain>()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Web.Api;
+using Moltnet.Web.Attach;
 using Moltnet.Web.Auth;
 using Moltnet.Web.Http;
 
@@ -20,6 +21,7 @@ public static class WebServices
         services.AddMetrics();
         services.AddSingleton<Telemetry>();
         services.AddSingleton<Metrics.PrometheusExporter>();
+        services.AddMoltnetAttachments();
         return services;
     }
 
@@ -35,6 +37,7 @@ public static class WebServices
             : next(http));
         app.UseMoltnetAuthentication();
         app.UseRateLimiter();
+        app.UseWebSockets();
         app.MapHealth();
         app.MapNetwork();
         app.MapRooms();
@@ -43,6 +46,9 @@ public static class WebServices
         app.MapHistory();
         app.MapEvents();
         app.MapMetrics();
+        app.MapAttach();
+        var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
+        app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
         return app;
     }
 }
