@@ -38,6 +38,7 @@ public static class WebServices
         app.MapMessages();
         app.MapHistory();
         app.MapEvents();
+        app.MapDiscovery();
         return app;
     }
 }
