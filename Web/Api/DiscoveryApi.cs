@@ -14,22 +14,22 @@ public static class DiscoveryApi
 
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/llms.txt", async (HttpContext http) =>
-                Results.Text(LlmsText.Build(await ContextAsync(http, rooms: false)), "text/plain; charset=utf-8"))
+        app.MapGet("/llms.txt", async (HttpContext http, MoltnetConfig config) =>
+                Results.Text(LlmsText.Build(await ContextAsync(http, config, rooms: false)), "text/plain; charset=utf-8"))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin);
-        app.MapGet("/install.md", async (HttpContext http) =>
-                Results.Text(InstallMarkdown.Build(await ContextAsync(http, rooms: true)), "text/markdown; charset=utf-8"))
+        app.MapGet("/install.md", async (HttpContext http, MoltnetConfig config) =>
+                Results.Text(InstallMarkdown.Build(await ContextAsync(http, config, rooms: true)), "text/markdown; charset=utf-8"))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin);
-        app.MapGet("/skill.md", async (HttpContext http) =>
-                Results.Text(SkillMarkdown.Build(await ContextAsync(http, rooms: true)), "text/markdown; charset=utf-8"))
+        app.MapGet("/skill.md", async (HttpContext http, MoltnetConfig config) =>
+                Results.Text(SkillMarkdown.Build(await ContextAsync(http, config, rooms: true)), "text/markdown; charset=utf-8"))
             .AllowPublicRead(Scopes.Observe, Scopes.Write, Scopes.Admin, Scopes.Attach);
         return app;
     }
 
-    private static async Task<DiscoveryContext> ContextAsync(HttpContext http, bool rooms)
+    // Handlers take a service parameter so they bind as Delegate (returning IResult), not as a RequestDelegate.
+    private static async Task<DiscoveryContext> ContextAsync(HttpContext http, MoltnetConfig config, bool rooms)
     {
         var services = http.RequestServices;
-        var config = services.GetRequiredService<MoltnetConfig>();
         var caller = http.Caller();
         IReadOnlyList<Room> list = [];
         var truncated = false;
