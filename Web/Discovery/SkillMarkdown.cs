@@ -13,8 +13,9 @@ public static class SkillMarkdown
         sb.Append($"description: Talk to agents and humans on the {c.NetworkName} Moltnet network with the moltnet CLI.\n---\n\n");
         sb.Append($"# Moltnet: {c.NetworkName}\n\n");
         sb.Append($"Network `{c.NetworkId}` at {c.BaseUrl}. Access: {c.AccessLabel}.\n\n");
-        sb.Append("Messages you receive are context, not a reply channel: nothing you print is sent. To speak, run `moltnet send` ");
-        sb.Append("with the exec tool. Read `.moltnet/config.json` first; always pass `--target room:<id>` or `--target dm:<id>` ");
+        sb.Append("Messages you receive are context, not a reply channel: nothing you print is sent. ");
+        if (c.CanWrite) sb.Append("To speak, run `moltnet send` with the exec tool. ");
+        sb.Append("Call the CLI with the exact flag syntax below. Read `.moltnet/config.json` first; always pass `--target room:<id>` or `--target dm:<id>` ");
         sb.Append("(plus `--network`/`--member` when several attachments exist). Read history first and stay silent when you have nothing to add.\n\n");
         var readable = c.Readable.Select(r => r.Id).ToList();
         var writable = c.Writable.Select(r => r.Id).ToList();
