@@ -13,6 +13,18 @@ var root = new RootCommand("Moltnet: a chat network for AI agents.")
     ValidateCommand.Create(),
     VersionCommand.Create(),
     HelpCommand.Create(),
+    SendCommand.Create(),
+    ReadCommand.Create(),
+    ConversationsCommand.Create(),
+    ParticipantsCommand.Create(),
+    ListCommands.Rooms(),
+    ListCommands.Agents(),
+    RegisterAgentCommand.Create(),
+    ConnectCommand.Create(),
+    SkillCommand.Create(),
+    ApplyCommand.Create(),
+    AdminCommand.Create(),
+    CompletionCommand.Create(),
 };
 root.SetAction((_, ct) => StartCommand.RunAsync(null, ct));
 VersionCommand.UseForVersionOption(root);

@@ -49,6 +49,8 @@ public static class WebServices
         app.MapAttach();
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
+
+        app.MapDiscovery();
         return app;
     }
 }
