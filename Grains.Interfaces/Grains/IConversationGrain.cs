@@ -7,9 +7,15 @@ namespace Moltnet.Grains;
 /// a time, so every reader sees one order.</summary>
 public interface IConversationGrain : IGrainWithStringKey
 {
-    /// <summary>Accepts a message (spec §2.5): checks in the spec's order, stores it durably, then answers.</summary>
-    ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct = default);
+    /// <summary>Accepts a message (spec §2.5): runs the checks in the spec's order and queues the durable write in this
+    /// conversation's order, then ends its turn. <see cref="PendingMessage.Committed"/> completes once the write is committed,
+    /// so concurrent posts to one conversation share a group commit instead of waiting for each other's fsync.</summary>
+    ValueTask<PendingMessage> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct = default);
 }
+
+/// <summary>A message whose write is queued: answer the client only when <see cref="Committed"/> completes. (An in-process
+/// handle; unlike Orleans results it is not serializable — the runtime here is in-process by design.)</summary>
+public sealed record PendingMessage(Task<MessageAccepted> Committed);
 
 /// <summary>The grain key of a message's conversation; unroutable targets get a key that only fails validation.</summary>
 public static class ConversationKey

@@ -15,7 +15,8 @@ public static class MessagesApi
                 var body = await JsonBody.ReadAsync<SendMessageRequest>(http.Request);
                 var grain = grains.GetGrain<IConversationGrain>(ConversationKey.For(body.Target));
                 // The store commit is durable before we answer; a client that disconnects does not cancel it.
-                return Reply.Accepted(await grain.PostAsync(http.Caller(), body, CancellationToken.None));
+                var pending = await grain.PostAsync(http.Caller(), body, CancellationToken.None);
+                return Reply.Accepted(await pending.Committed);
             })
             .WithMetadata(new RouteAccess([Scopes.Write, Scopes.Pair], PublicRead: false, RouteAccess.OpenMode))
             .RequireRateLimiting(RateLimits.Send);

@@ -52,6 +52,21 @@ public sealed class MessagesApiTests : IAsyncLifetime
         Assert.Equal("one", (string?)Assert.Single(history)!["parts"]![0]!["text"]);
     }
 
+    [Fact]
+    public async Task Fifty_concurrent_posts_of_one_id_store_one_message_and_one_event()
+    {
+        await using var sse = await Moltnet.TestSupport.SseClient.ConnectAsync(C);
+        var posts = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => C.Post("/v1/messages", RoomMsg($"copy {i}", id: "same-id"))));
+        Assert.All(posts, p => Assert.Equal(202, (int)p.Status));
+        Assert.Single(posts.Select(p => (string)p.Body!["message_id"]! + "/" + (string)p.Body["event_id"]!).Distinct());
+        await C.Post("/v1/messages", RoomMsg("sentinel", id: "sentinel"));
+        var events = await sse.CollectAsync(1, f => f.Id == Ids.MessageEventId("sentinel") || f.Id == Ids.MessageEventId("same-id"), TimeSpan.FromSeconds(30));
+        var all = new List<Moltnet.TestSupport.SseFrame>(events);
+        while (all[^1].Id != Ids.MessageEventId("sentinel")) all.Add(await sse.NextEventAsync());
+        Assert.Single(all, f => f.Id == Ids.MessageEventId("same-id"));
+        Assert.Equal(2, (await C.Get("/v1/rooms/research/messages")).Body!["messages"]!.AsArray().Count);
+    }
+
     [Theory]
     [InlineData("""{"target":{"kind":"room","room_id":"research"},"from":{"type":"agent"},"parts":[{"kind":"text","text":"x"}]}""", "from.id is required")]
     [InlineData("""{"target":{"kind":"room","room_id":"research"},"from":{"type":"agent","id":"bad id"},"parts":[{"kind":"text","text":"x"}]}""", null)]

@@ -17,7 +17,8 @@ internal sealed partial class ConversationGrain
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        if (_loaded) return;
+        if (_loaded && !_invalidated) return;
+        _invalidated = false;
         var (kind, id) = Key;
         if (kind == TargetKind.Thread && Ids.IsValid(id)) _thread = await store.ReadThreadAsync(id, ct);
         if (kind == TargetKind.Dm && Ids.IsValid(id)) _dm = await store.ReadDmAsync(id, ct);

@@ -8,30 +8,50 @@ namespace Moltnet.Grains.Domain.Messaging;
 /// <summary>Serializes the posts of one room, thread or DM and stores each with its events in one transaction.</summary>
 internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net, Telemetry telemetry) : Grain, IConversationGrain
 {
-    private const int MaxAttempts = 3;
     private Versioned<ThreadInfo>? _thread;
     private Versioned<DirectConversation>? _dm;
     private DateTimeOffset _lastCreatedAt;
     private bool _loaded;
+    private volatile bool _invalidated;
 
     private SenderPolicy? _policy;
 
     private SenderPolicy Policy => _policy ??= new(net.Config, async (id, ct) => (await store.ReadAgentAsync(id, ct))?.Value);
 
-    public async ValueTask<MessageAccepted> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
+    public async ValueTask<PendingMessage> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
-        using var activity = Telemetry.StartPost(GrainKey);
+        var activity = Telemetry.StartPost(GrainKey);
+        Task<MessageAccepted> committed;
         try
         {
-            return await PostCoreAsync(caller, request, activity, ct);
+            committed = await PostCoreAsync(caller, request, activity, ct);
+        }
+        catch (Exception e)
+        {
+            Telemetry.Failed(activity, e);
+            activity?.Dispose();
+            throw;
+        }
+        return new PendingMessage(EndSpanAsync(committed, activity));
+    }
+
+    private static async Task<MessageAccepted> EndSpanAsync(Task<MessageAccepted> committed, Activity? activity)
+    {
+        try
+        {
+            return await committed;
         }
         catch (Exception e) when (Telemetry.Failed(activity, e))
         {
             throw;
         }
+        finally
+        {
+            activity?.Dispose();
+        }
     }
 
-    private async Task<MessageAccepted> PostCoreAsync(Caller caller, SendMessageRequest request, Activity? activity, CancellationToken ct)
+    private async Task<Task<MessageAccepted>> PostCoreAsync(Caller caller, SendMessageRequest request, Activity? activity, CancellationToken ct)
     {
         var target = request.Target ?? new Target();
         // JSON may carry null where the wire records expect strings: normalise before any rule reads them.
@@ -44,26 +64,11 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         var id = string.IsNullOrWhiteSpace(request.Id) ? Ids.NewMessageId() : request.Id.Trim();
         activity?.SetTag("moltnet.message_id", id);
         MessageValidator.Validate(id, sender, request.Parts, target);
-        for (var attempt = 1; ; attempt++)
-        {
-            await LoadAsync(ct);
-            try
-            {
-                return await StoreAsync(caller, request with { Id = id, Target = target, From = sender }, ct);
-            }
-            catch (StaleStateException) when (attempt < MaxAttempts)
-            {
-                _loaded = false; // another replica wrote this conversation: reload and decide again
-            }
-            catch (StaleStateException)
-            {
-                _loaded = false;
-                throw MoltnetException.Conflict("conversation changed concurrently; retry");
-            }
-        }
+        await LoadAsync(ct);
+        return await StoreAsync(caller, request with { Id = id, Target = target, From = sender }, ct);
     }
 
-    private async Task<MessageAccepted> StoreAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
+    private async Task<Task<MessageAccepted>> StoreAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
         var target = request.Target!;
         var sender = request.From!;
@@ -84,17 +89,45 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
                 : target with { RoomId = roomId };
             mentionContext = room.Members ?? [];
         }
+        var eventId = Ids.MessageEventId(request.Id!);
+        // A resend of a stored id answers at once and queues nothing (so it cannot disturb the versions below).
+        if (await store.MessageExistsAsync(request.Id!, ct))
+            return Task.FromResult(new MessageAccepted(request.Id!, eventId, true, false, false));
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
         var message = BuildMessage(request, target, sender, mentions);
         var write = BuildWrite(message);
-        var outcome = await AppendAsync(write, ct);
-        var eventId = Ids.MessageEventId(message.Id);
-        if (outcome == AppendOutcome.Duplicate) return new MessageAccepted(message.Id, eventId, true, false, false);
-        telemetry.CountAcceptedMessage();
+        // Queued now, in this conversation's order; the state below assumes it commits, and is reloaded if it does not.
+        var append = AppendAsync(write, ct);
         _lastCreatedAt = message.CreatedAt;
         if (write.Thread is { } t) _thread = t with { Version = t.Version + 1 };
         if (write.Dm is { } d) _dm = d with { Version = d.Version + 1 };
-        return new MessageAccepted(message.Id, eventId, true, write.Thread?.Version == 0, write.Dm?.Version == 0);
+        return CompleteAsync(append, message.Id, eventId, write.Thread?.Version == 0, write.Dm?.Version == 0);
+    }
+
+    private async Task<MessageAccepted> CompleteAsync(Task<AppendOutcome> append, string id, string eventId, bool threadCreated, bool dmCreated)
+    {
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await append;
+        }
+        catch (StaleStateException)
+        {
+            _invalidated = true; // another replica wrote this conversation, or an earlier queued write failed
+            throw MoltnetException.Conflict("conversation changed concurrently; retry");
+        }
+        catch
+        {
+            _invalidated = true;
+            throw;
+        }
+        if (outcome == AppendOutcome.Duplicate)
+        {
+            _invalidated = true; // the same id raced in: nothing was written, so the versions assumed above are off
+            return new MessageAccepted(id, eventId, true, false, false);
+        }
+        telemetry.CountAcceptedMessage();
+        return new MessageAccepted(id, eventId, true, threadCreated, dmCreated);
     }
 
     /// <summary>The store write, in a <c>store.append</c> span (the SQLite group commit links back to it).</summary>
