@@ -152,7 +152,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
         var results = await Task.WhenAll(
             Task.Run(() => Store.AppendMessageAsync(Write(message), Ct)),
             Task.Run(() => other.AppendMessageAsync(Write(message), Ct)));
-        Assert.Equal([AppendOutcome.Duplicate, AppendOutcome.Stored], results.Order());
+        Assert.Equal([AppendOutcome.Stored, AppendOutcome.Duplicate], results.Order()); // Stored sorts first (enum order)
         Assert.Equal(["m1"], await AllMessageIdsAsync(MessageScope.Room("r1")));
     }
 
