@@ -51,18 +51,18 @@ public sealed partial class PostgresStore
                 var v = dm.Value;
                 s.WriteVersioned("dm", v.Id, d.Version, InsertDm, UpdateDm,
                     [v.Id, v.NetworkId, v.Fqid, v.MessageCount, StoreTime.ToText(v.LastMessageAt), d.Version + 1]);
-                if (d.Version != 0) s.Execute("DELETE FROM dm_participants WHERE dm_id = @p0", v.Id);
+                if (d.Version != 0) s.Defer("DELETE FROM dm_participants WHERE dm_id = @p0", v.Id);
                 foreach (var p in v.ParticipantIds ?? [])
-                    s.Execute("INSERT INTO dm_participants (dm_id, participant_id) VALUES (@p0, @p1)", v.Id, p);
+                    s.Defer("INSERT INTO dm_participants (dm_id, participant_id) VALUES (@p0, @p1)", v.Id, p);
             }
             var stored = s.AppendEvents(events);
             var seq = stored[createdIndex].Cursor;
             messageRow[MessageSeqSlot] = seq;
-            s.Execute(InsertMessage, messageRow);
+            s.Defer(InsertMessage, messageRow);
             foreach (var row in artifactRows)
             {
                 row[ArtifactSeqSlot] = seq;
-                s.Execute(InsertArtifact, row);
+                s.Defer(InsertArtifact, row);
             }
             return AppendOutcome.Stored;
         }, ct, (s, ex) => IsDuplicateRace(s, ex, m.Id));

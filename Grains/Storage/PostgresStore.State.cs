@@ -67,9 +67,9 @@ public sealed partial class PostgresStore
         return EnqueueAsync(s =>
         {
             s.WriteVersioned("room", r.Id, expectedVersion, InsertRoom, UpdateRoom, row);
-            if (expectedVersion != 0) s.Execute("DELETE FROM room_members WHERE room_id = @p0", r.Id);
+            if (expectedVersion != 0) s.Defer("DELETE FROM room_members WHERE room_id = @p0", r.Id);
             foreach (var member in r.Members ?? [])
-                s.Execute("INSERT INTO room_members (room_id, member_id) VALUES (@p0, @p1)", r.Id, member);
+                s.Defer("INSERT INTO room_members (room_id, member_id) VALUES (@p0, @p1)", r.Id, member);
             s.AppendEvents(prepared);
             return expectedVersion + 1;
         }, ct);

@@ -18,6 +18,10 @@ internal sealed class PostgresWriteSession : IDisposable
     private long _counterAtBegin;
     private long _counter; // last allocated cursor
     private long _counterAtSavepoint;
+    private readonly List<(string Sql, object?[] Args)> _pending = [];
+    private bool _savepointSent;
+
+    private const string SavepointSql = "SAVEPOINT w";
 
     private PostgresWriteSession(NpgsqlConnection connection) => _connection = connection;
 
@@ -26,9 +30,56 @@ internal sealed class PostgresWriteSession : IDisposable
 
     public static PostgresWriteSession Open(NpgsqlDataSource dataSource) => new(dataSource.OpenConnection());
 
-    public int Execute(string sql, params object?[] args) => PostgresSetup.Execute(_connection, sql, args);
+    /// <summary>Runs a statement now (with any deferred ones before it, in one round trip) and returns its row count.</summary>
+    public int Execute(string sql, params object?[] args)
+    {
+        if (_pending.Count == 0) return PostgresSetup.Execute(_connection, sql, args);
+        using var batch = PendingBatch(sql, args);
+        batch.ExecuteNonQuery();
+        return batch.BatchCommands[^1].RecordsAffected;
+    }
 
-    public object? Scalar(string sql, params object?[] args) => PostgresSetup.Scalar(_connection, sql, args);
+    /// <summary>The first column of the statement's first row (null for none), deferred statements sent before it.</summary>
+    public object? Scalar(string sql, params object?[] args)
+    {
+        if (_pending.Count == 0) return PostgresSetup.Scalar(_connection, sql, args);
+        using var batch = PendingBatch(sql, args);
+        using var reader = batch.ExecuteReader();
+        do
+        {
+            if (reader.Read()) return reader.IsDBNull(0) ? null : reader.GetValue(0); // deferred statements return no rows
+        } while (reader.NextResult());
+        return null;
+    }
+
+    /// <summary>Queues a statement whose row count nobody checks; it is sent with the next statement or at the end of the
+    /// request (<see cref="Release"/>), so a failure is still charged to the request that queued it.</summary>
+    public void Defer(string sql, params object?[] args) => _pending.Add((sql, args));
+
+    /// <summary>Sends the deferred statements.</summary>
+    public void Flush()
+    {
+        if (_pending.Count == 0) return;
+        using var batch = PendingBatch(null, []);
+        batch.ExecuteNonQuery();
+    }
+
+    private NpgsqlBatch PendingBatch(string? sql, object?[] args)
+    {
+        var batch = new NpgsqlBatch(_connection);
+        foreach (var (pendingSql, pendingArgs) in _pending) batch.BatchCommands.Add(BatchCommand(pendingSql, pendingArgs));
+        if (sql is not null) batch.BatchCommands.Add(BatchCommand(sql, args));
+        if (_pending.Exists(p => ReferenceEquals(p.Sql, SavepointSql))) _savepointSent = true;
+        _pending.Clear();
+        return batch;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, object?[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        for (var i = 0; i < args.Length; i++) command.Parameters.Add(PostgresSetup.Parameter(i, args[i]));
+        return command;
+    }
 
     /// <summary>Begins the transaction and locks the cursor counter.</summary>
     public void Begin()
@@ -41,31 +92,42 @@ internal sealed class PostgresWriteSession : IDisposable
     /// <summary>Writes the counter back (if cursors were allocated) and commits.</summary>
     public void Commit()
     {
+        Flush();
         if (_counter != _counterAtBegin) Execute("UPDATE event_counter SET value = @p0 WHERE id = 1", _counter);
         _transaction!.Commit();
         _transaction.Dispose();
         _transaction = null;
     }
 
+    /// <summary>Opens the request's savepoint (sent with the request's first statement).</summary>
     public void Savepoint()
     {
-        Execute("SAVEPOINT w");
+        _pending.Clear();
+        _savepointSent = false;
+        Defer(SavepointSql);
         _counterAtSavepoint = _counter;
     }
 
-    public void Release() => Execute("RELEASE SAVEPOINT w");
+    /// <summary>Ends the request: its deferred statements and the savepoint release go in one round trip.</summary>
+    public void Release()
+    {
+        Defer("RELEASE SAVEPOINT w");
+        Flush();
+    }
 
     /// <summary>Undoes the current request, its cursors included (so cursors stay gap-free).</summary>
     public void RollbackToSavepoint()
     {
-        Execute("ROLLBACK TO SAVEPOINT w");
-        Execute("RELEASE SAVEPOINT w");
+        _pending.Clear();
+        if (_savepointSent) PostgresSetup.Execute(_connection, "ROLLBACK TO SAVEPOINT w; RELEASE SAVEPOINT w");
+        _savepointSent = false;
         _counter = _counterAtSavepoint;
     }
 
     /// <summary>Rolls back whatever is open; never throws.</summary>
     public void TryRollback()
     {
+        _pending.Clear();
         try
         {
             _transaction?.Rollback();
@@ -97,23 +159,18 @@ internal sealed class PostgresWriteSession : IDisposable
         if (!ok) throw StoreRules.Stale(what, id, expectedVersion);
     }
 
-    /// <summary>Allocates cursors from the locked counter and appends the events to the log and <see cref="BatchEvents"/>.</summary>
+    /// <summary>Allocates cursors from the locked counter and appends the events (deferred) to the log and <see cref="BatchEvents"/>.</summary>
     public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events)
     {
         if (events.Count == 0) return [];
         var stored = new StoredEvent[events.Count];
-        using var batch = new NpgsqlBatch(_connection);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             var cursor = _counter + 1 + i;
-            var command = new NpgsqlBatchCommand(InsertEvent);
-            object?[] args = [cursor, e.Event.Id, e.Event.Type, e.CreatedAt, e.Payload];
-            for (var a = 0; a < args.Length; a++) command.Parameters.Add(PostgresSetup.Parameter(a, args[a]));
-            batch.BatchCommands.Add(command);
+            Defer(InsertEvent, cursor, e.Event.Id, e.Event.Type, e.CreatedAt, e.Payload);
             stored[i] = new StoredEvent(cursor, e.Event);
         }
-        batch.ExecuteNonQuery();
         _counter += events.Count;
         BatchEvents.AddRange(stored);
         return stored;
