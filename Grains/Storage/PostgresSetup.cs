@@ -99,6 +99,23 @@ internal static class PostgresSetup
         return list;
     }
 
+    public static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, params object?[] args)
+    {
+        await using var command = Command(connection, sql, args);
+        var value = await command.ExecuteScalarAsync().ConfigureAwait(false);
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>Reads every row of a query asynchronously (reads run on the thread pool and must not block it).</summary>
+    public static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> map, params object?[] args)
+    {
+        await using var command = Command(connection, sql, args);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var list = new List<T>();
+        while (await reader.ReadAsync().ConfigureAwait(false)) list.Add(map(reader));
+        return list;
+    }
+
     public static string? NullableString(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

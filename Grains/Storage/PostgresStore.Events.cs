@@ -14,20 +14,20 @@ public sealed partial class PostgresStore
         return EnqueueAsync<IReadOnlyList<StoredEvent>>(s => s.AppendEvents(prepared), ct);
     });
 
-    public Task<long?> FindEventCursorAsync(string eventId, CancellationToken ct) => ReadAsync(c =>
-        PostgresSetup.Scalar(c, "SELECT cursor FROM events WHERE id = @p0", eventId) as long?, ct);
+    public Task<long?> FindEventCursorAsync(string eventId, CancellationToken ct) => ReadAsync(async c =>
+        await PostgresSetup.ScalarAsync(c, "SELECT cursor FROM events WHERE id = @p0", eventId) as long?, ct);
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct)
     {
         if (limit <= 0) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
-        return ReadAsync<IReadOnlyList<StoredEvent>>(c => PostgresSetup.Query(c,
+        return ReadAsync<IReadOnlyList<StoredEvent>>(async c => await PostgresSetup.QueryAsync(c,
             "SELECT cursor, payload_json FROM events WHERE cursor > @p0 ORDER BY cursor LIMIT @p1", ReadEvent, afterCursor, limit), ct);
     }
 
-    public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) => ReadAsync(c =>
+    public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) => ReadAsync(async c =>
     {
         // One statement, one snapshot.
-        var rows = PostgresSetup.Query(c,
+        var rows = await PostgresSetup.QueryAsync(c,
             "SELECT cursor, payload_json FROM events WHERE cursor = (SELECT min(cursor) FROM events) " +
             "OR cursor = (SELECT max(cursor) FROM events) ORDER BY cursor", ReadEvent);
         return rows.Count == 0 ? ((StoredEvent?)null, (StoredEvent?)null) : (rows[0], rows[^1]);

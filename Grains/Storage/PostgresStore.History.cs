@@ -17,20 +17,20 @@ public sealed partial class PostgresStore
             TargetKind.Thread => "thread_id = @p0 AND target_kind = 'thread'",
             _ => "dm_id = @p0 AND target_kind = 'dm'",
         };
-        return ReadAsync(c =>
+        return ReadAsync(async c =>
         {
             StoreRules.CheckScope(scope);
             var limit = StoreRules.Limit(page);
             var cursor = page.Before ?? page.After;
             var seq = cursor is null ? 0L
-                : PostgresSetup.Scalar(c, "SELECT seq FROM messages WHERE id = @p0", cursor) as long? ?? throw StoreRules.InvalidCursor(cursor);
+                : await PostgresSetup.ScalarAsync(c, "SELECT seq FROM messages WHERE id = @p0", cursor) as long? ?? throw StoreRules.InvalidCursor(cursor);
             var rows = page.After is not null
-                ? PostgresSetup.Query(c, $"SELECT {MessageColumns} FROM messages WHERE {where} AND seq > @p1 ORDER BY seq LIMIT @p2",
+                ? await PostgresSetup.QueryAsync(c, $"SELECT {MessageColumns} FROM messages WHERE {where} AND seq > @p1 ORDER BY seq LIMIT @p2",
                     ReadMessage, scope.Id, seq, limit + 1)
                 : page.Before is not null
-                    ? PostgresSetup.Query(c, $"SELECT {MessageColumns} FROM messages WHERE {where} AND seq < @p1 ORDER BY seq DESC LIMIT @p2",
+                    ? await PostgresSetup.QueryAsync(c, $"SELECT {MessageColumns} FROM messages WHERE {where} AND seq < @p1 ORDER BY seq DESC LIMIT @p2",
                         ReadMessage, scope.Id, seq, limit + 1)
-                    : PostgresSetup.Query(c, $"SELECT {MessageColumns} FROM messages WHERE {where} ORDER BY seq DESC LIMIT @p1",
+                    : await PostgresSetup.QueryAsync(c, $"SELECT {MessageColumns} FROM messages WHERE {where} ORDER BY seq DESC LIMIT @p1",
                         ReadMessage, scope.Id, limit + 1);
             return ToPage(rows, limit, newer: page.After is not null, m => m.Id);
         }, ct);
@@ -44,23 +44,23 @@ public sealed partial class PostgresStore
             TargetKind.Thread => "thread_id = @p0",
             _ => "dm_id = @p0",
         };
-        return ReadAsync(c =>
+        return ReadAsync(async c =>
         {
             StoreRules.CheckScope(scope);
             var limit = StoreRules.Limit(page);
             var cursor = page.Before ?? page.After;
             var key = cursor is null ? default
-                : PostgresSetup.Query(c, "SELECT seq, part_index FROM artifacts WHERE id = @p0", r => (Seq: r.GetInt64(0), Part: (long)r.GetInt32(1)), cursor)
+                : await PostgresSetup.QueryAsync(c, "SELECT seq, part_index FROM artifacts WHERE id = @p0", r => (Seq: r.GetInt64(0), Part: (long)r.GetInt32(1)), cursor)
                     is [var k] ? k : throw StoreRules.InvalidCursor(cursor);
             var rows = page.After is not null
-                ? PostgresSetup.Query(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} " +
+                ? await PostgresSetup.QueryAsync(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} " +
                     "AND (seq, part_index) > (@p1, @p2) ORDER BY seq, part_index LIMIT @p3",
                     ReadArtifact, scope.Id, key.Seq, key.Part, limit + 1)
                 : page.Before is not null
-                    ? PostgresSetup.Query(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} " +
+                    ? await PostgresSetup.QueryAsync(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} " +
                         "AND (seq, part_index) < (@p1, @p2) ORDER BY seq DESC, part_index DESC LIMIT @p3",
                         ReadArtifact, scope.Id, key.Seq, key.Part, limit + 1)
-                    : PostgresSetup.Query(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} ORDER BY seq DESC, part_index DESC LIMIT @p1",
+                    : await PostgresSetup.QueryAsync(c, $"SELECT {ArtifactColumns} FROM artifacts WHERE {where} ORDER BY seq DESC, part_index DESC LIMIT @p1",
                         ReadArtifact, scope.Id, limit + 1);
             return ToPage(rows, limit, newer: page.After is not null, a => a.Id);
         }, ct);

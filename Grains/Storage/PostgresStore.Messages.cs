@@ -75,24 +75,24 @@ public sealed partial class PostgresStore
             ? (true, AppendOutcome.Duplicate)
             : (false, default);
 
-    public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadAsync(c =>
-        PostgresSetup.Scalar(c, "SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
+    public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadAsync(async c =>
+        await PostgresSetup.ScalarAsync(c, "SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
 
-    public Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct) => ReadAsync(c =>
-        PostgresSetup.Query(c, $"SELECT {ThreadColumns} FROM threads WHERE id = @p0", ReadThreadRow, id).FirstOrDefault(), ct);
+    public Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct) => ReadAsync(async c =>
+        (await PostgresSetup.QueryAsync(c, $"SELECT {ThreadColumns} FROM threads WHERE id = @p0", ReadThreadRow, id)).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<ThreadInfo>> ListThreadsAsync(string roomId, CancellationToken ct) => ReadAsync<IReadOnlyList<ThreadInfo>>(c =>
-        [.. PostgresSetup.Query(c, $"SELECT {ThreadColumns} FROM threads WHERE room_id = @p0 ORDER BY id", ReadThreadRow, roomId).Select(t => t.Value)], ct);
+    public Task<IReadOnlyList<ThreadInfo>> ListThreadsAsync(string roomId, CancellationToken ct) => ReadAsync<IReadOnlyList<ThreadInfo>>(async c =>
+        [.. (await PostgresSetup.QueryAsync(c, $"SELECT {ThreadColumns} FROM threads WHERE room_id = @p0 ORDER BY id", ReadThreadRow, roomId)).Select(t => t.Value)], ct);
 
-    public Task<Versioned<DirectConversation>?> ReadDmAsync(string id, CancellationToken ct) => ReadAsync(c =>
-        ReadDms(c, "WHERE d.dm_id = @p0", id).FirstOrDefault(), ct);
+    public Task<Versioned<DirectConversation>?> ReadDmAsync(string id, CancellationToken ct) => ReadAsync(async c =>
+        (await ReadDmsAsync(c, "WHERE d.dm_id = @p0", id)).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<DirectConversation>> ListDmsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<DirectConversation>>(c =>
-        [.. ReadDms(c, "").Select(d => d.Value)], ct);
+    public Task<IReadOnlyList<DirectConversation>> ListDmsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<DirectConversation>>(async c =>
+        [.. (await ReadDmsAsync(c, "")).Select(d => d.Value)], ct);
 
-    private static List<Versioned<DirectConversation>> ReadDms(NpgsqlConnection c, string where, params object?[] args)
+    private static async Task<List<Versioned<DirectConversation>>> ReadDmsAsync(NpgsqlConnection c, string where, params object?[] args)
     {
-        var rows = PostgresSetup.Query(c,
+        var rows = await PostgresSetup.QueryAsync(c,
             "SELECT d.dm_id, d.network_id, d.fqid, d.message_count, d.last_message_at, d.version, p.participant_id " +
             $"FROM dm_conversations d LEFT JOIN dm_participants p ON p.dm_id = d.dm_id {where} ORDER BY d.dm_id, p.participant_id",
             r => (Dm: new Versioned<DirectConversation>(new DirectConversation

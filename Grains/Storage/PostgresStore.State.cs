@@ -27,19 +27,19 @@ public sealed partial class PostgresStore
 
     // Rooms -----------------------------------------------------------------------------------------------
 
-    public Task<Versioned<RoomState>?> ReadRoomAsync(string id, CancellationToken ct) => ReadAsync(c =>
+    public Task<Versioned<RoomState>?> ReadRoomAsync(string id, CancellationToken ct) => ReadAsync(async c =>
     {
-        var rows = PostgresSetup.Query(c, $"SELECT {RoomColumns} FROM rooms WHERE id = @p0", ReadRoomRow, id);
+        var rows = await PostgresSetup.QueryAsync(c, $"SELECT {RoomColumns} FROM rooms WHERE id = @p0", ReadRoomRow, id);
         if (rows.Count == 0) return null;
-        var members = PostgresSetup.Query(c, "SELECT member_id FROM room_members WHERE room_id = @p0 ORDER BY member_id", r => r.GetString(0), id);
+        var members = await PostgresSetup.QueryAsync(c, "SELECT member_id FROM room_members WHERE room_id = @p0 ORDER BY member_id", r => r.GetString(0), id);
         var (state, version) = rows[0];
         return new Versioned<RoomState>(WithMembers(state, members), version);
     }, ct);
 
-    public Task<IReadOnlyList<RoomState>> ListRoomsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<RoomState>>(c =>
+    public Task<IReadOnlyList<RoomState>> ListRoomsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<RoomState>>(async c =>
     {
         // One statement, so rooms and members come from one snapshot.
-        var rows = PostgresSetup.Query(c,
+        var rows = await PostgresSetup.QueryAsync(c,
             "SELECT r.id, r.network_id, r.fqid, r.name, r.created_at, r.deleted_at, r.visibility, r.write_policy, r.version, m.member_id " +
             "FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id ORDER BY r.id, m.member_id",
             r => (Row: ReadRoomRow(r), Member: r.NullableString(9)));
@@ -93,17 +93,17 @@ public sealed partial class PostgresStore
 
     // Agents ----------------------------------------------------------------------------------------------
 
-    public Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct) => ReadAsync(c =>
-        PostgresSetup.Query(c, $"SELECT {AgentColumns} FROM agents WHERE agent_id = @p0", ReadAgentRow, agentId).FirstOrDefault(), ct);
+    public Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct) => ReadAsync(async c =>
+        (await PostgresSetup.QueryAsync(c, $"SELECT {AgentColumns} FROM agents WHERE agent_id = @p0", ReadAgentRow, agentId)).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<AgentRegistration>> ListAgentsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<AgentRegistration>>(c =>
-        [.. PostgresSetup.Query(c, $"SELECT {AgentColumns} FROM agents ORDER BY agent_id", ReadAgentRow).Select(a => a.Value)], ct);
+    public Task<IReadOnlyList<AgentRegistration>> ListAgentsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<AgentRegistration>>(async c =>
+        [.. (await PostgresSetup.QueryAsync(c, $"SELECT {AgentColumns} FROM agents ORDER BY agent_id", ReadAgentRow)).Select(a => a.Value)], ct);
 
     public Task<AgentRegistration?> FindAgentByCredentialAsync(string credentialKey, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(credentialKey)) return Task.FromResult<AgentRegistration?>(null);
-        return ReadAsync(c => PostgresSetup.Query(c,
-            $"SELECT {AgentColumns} FROM agents WHERE credential_key = @p0 ORDER BY agent_id LIMIT 1", ReadAgentRow, credentialKey)
+        return ReadAsync(async c => (await PostgresSetup.QueryAsync(c,
+            $"SELECT {AgentColumns} FROM agents WHERE credential_key = @p0 ORDER BY agent_id LIMIT 1", ReadAgentRow, credentialKey))
             .FirstOrDefault()?.Value, ct);
     }
 
@@ -145,9 +145,9 @@ public sealed partial class PostgresStore
 
     // Grain state -----------------------------------------------------------------------------------------
 
-    public Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct) => ReadAsync(c =>
-        PostgresSetup.Query(c, "SELECT state_json, version FROM grain_state WHERE grain_type = @p0 AND key = @p1",
-            r => new Versioned<string>(r.GetString(0), r.GetInt64(1)), grainType, key).FirstOrDefault(), ct);
+    public Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct) => ReadAsync(async c =>
+        (await PostgresSetup.QueryAsync(c, "SELECT state_json, version FROM grain_state WHERE grain_type = @p0 AND key = @p1",
+            r => new Versioned<string>(r.GetString(0), r.GetInt64(1)), grainType, key)).FirstOrDefault(), ct);
 
     public Task<long> WriteGrainStateAsync(string grainType, string key, string? json, long expectedVersion, CancellationToken ct) => Guard(() =>
     {

@@ -63,7 +63,7 @@ public sealed partial class PostgresStore : IMoltnetStore
     {
         try
         {
-            var read = await ReadAsync(c => PostgresSetup.Scalar(c, "SELECT 1") is 1, ct).ConfigureAwait(false);
+            var read = await ReadAsync(async c => await PostgresSetup.ScalarAsync(c, "SELECT 1").ConfigureAwait(false) is 1, ct).ConfigureAwait(false);
             return read && await EnqueueAsync(static _ => true, ct).ConfigureAwait(false);
         }
         catch (Exception)
@@ -82,7 +82,7 @@ public sealed partial class PostgresStore : IMoltnetStore
 
     /// <summary>Runs a read on a pooled connection (one retry on a fresh connection when a pooled one turns out to be
     /// dead), mapping failures to <see cref="StoreUnavailableException"/>.</summary>
-    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, T> read, CancellationToken ct)
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
@@ -93,7 +93,7 @@ public sealed partial class PostgresStore : IMoltnetStore
                 var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
-                    return read(connection);
+                    return await read(connection).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (attempt == 0 && PostgresSetup.IsConnectionLoss(ex) && !ct.IsCancellationRequested)

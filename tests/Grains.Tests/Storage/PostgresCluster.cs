@@ -31,10 +31,10 @@ public sealed class PostgresCluster : IAsyncLifetime
     public const string MissingMessage = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql";
 
     /// <summary>The admin DSN (database <c>postgres</c>).</summary>
-    public string AdminDsn => Dsn("postgres");
+    public string AdminDsn => Dsn("postgres") + ";Pooling=false";
 
     public string Dsn(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=5";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
 
     public async Task InitializeAsync()
     {

@@ -43,7 +43,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
 
     private async Task<T> SqlAsync<T>(string sql)
     {
-        await using var c = new NpgsqlConnection(_dsn);
+        await using var c = new NpgsqlConnection(_dsn + ";Pooling=false");
         await c.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand(sql, c);
         return (T)(await cmd.ExecuteScalarAsync(Ct))!;
@@ -203,7 +203,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
     [PostgresFact]
     public async Task Commits_are_announced_with_notify()
     {
-        await using var listener = new NpgsqlConnection(_dsn);
+        await using var listener = new NpgsqlConnection(_dsn + ";Pooling=false");
         await listener.OpenAsync(Ct);
         var payloads = new ConcurrentQueue<string>();
         listener.Notification += (_, n) => payloads.Enqueue(n.Payload);
