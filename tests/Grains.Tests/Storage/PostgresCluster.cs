@@ -142,6 +142,9 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private static string? FindBinDir()
     {
+        // MOLTNET_TEST_PG_BINDIR: a directory to use, or "none" to act as if PostgreSQL were not installed.
+        var forced = Environment.GetEnvironmentVariable("MOLTNET_TEST_PG_BINDIR");
+        if (!string.IsNullOrEmpty(forced)) return forced == "none" ? null : forced;
         static bool Ok(string? dir) => dir is not null && File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
         try
         {
