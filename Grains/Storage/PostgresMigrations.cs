@@ -8,7 +8,9 @@ namespace Moltnet.Grains.Storage;
 /// Each migration runs in its own transaction that first takes <c>pg_advisory_xact_lock(715308742994555159)</c>, checks
 /// <c>schema_migrations</c> again and records itself there, so replicas starting at once apply each migration exactly
 /// once. Times are fixed-width UTC text (<see cref="StoreTime"/>) as in SQLite: tick precision, text order = time
-/// order (TIMESTAMPTZ keeps only microseconds). JSON columns are TEXT: payloads come back byte for byte.
+/// order (TIMESTAMPTZ keeps only microseconds). JSON columns are TEXT: payloads come back byte for byte. Every text
+/// column uses the "C" collation, so <c>ORDER BY id</c> is ordinal (as the contract requires) whatever the database's
+/// locale, and time text compares bytewise.
 /// Never edit a released migration: add a new one.
 /// </summary>
 internal static class PostgresMigrations
@@ -17,81 +19,81 @@ internal static class PostgresMigrations
     [
         (1, "initial_schema", """
             CREATE TABLE rooms (
-                id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                fqid TEXT NOT NULL,
-                name TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                deleted_at TEXT,
-                visibility TEXT NOT NULL DEFAULT 'private',
-                write_policy TEXT NOT NULL DEFAULT 'members',
+                id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                fqid TEXT COLLATE "C" NOT NULL,
+                name TEXT COLLATE "C" NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL,
+                deleted_at TEXT COLLATE "C",
+                visibility TEXT COLLATE "C" NOT NULL DEFAULT 'private',
+                write_policy TEXT COLLATE "C" NOT NULL DEFAULT 'members',
                 version BIGINT NOT NULL
             );
             CREATE INDEX rooms_deleted_at ON rooms (deleted_at);
             CREATE TABLE room_members (
-                room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
-                member_id TEXT NOT NULL,
+                room_id TEXT COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                member_id TEXT COLLATE "C" NOT NULL,
                 PRIMARY KEY (room_id, member_id)
             );
             CREATE TABLE threads (
-                id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                fqid TEXT NOT NULL,
-                room_id TEXT NOT NULL,
-                parent_message_id TEXT,
+                id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                fqid TEXT COLLATE "C" NOT NULL,
+                room_id TEXT COLLATE "C" NOT NULL,
+                parent_message_id TEXT COLLATE "C",
                 message_count BIGINT NOT NULL,
-                last_message_at TEXT NOT NULL,
+                last_message_at TEXT COLLATE "C" NOT NULL,
                 version BIGINT NOT NULL
             );
             CREATE INDEX threads_room_id ON threads (room_id, id);
             CREATE TABLE dm_conversations (
-                dm_id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                fqid TEXT NOT NULL,
+                dm_id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                fqid TEXT COLLATE "C" NOT NULL,
                 message_count BIGINT NOT NULL,
-                last_message_at TEXT NOT NULL,
+                last_message_at TEXT COLLATE "C" NOT NULL,
                 version BIGINT NOT NULL
             );
             CREATE TABLE dm_participants (
-                dm_id TEXT NOT NULL REFERENCES dm_conversations (dm_id) ON DELETE CASCADE,
-                participant_id TEXT NOT NULL,
+                dm_id TEXT COLLATE "C" NOT NULL REFERENCES dm_conversations (dm_id) ON DELETE CASCADE,
+                participant_id TEXT COLLATE "C" NOT NULL,
                 PRIMARY KEY (dm_id, participant_id)
             );
             CREATE TABLE messages (
-                id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                target_kind TEXT NOT NULL,
-                room_id TEXT,
-                thread_id TEXT,
-                parent_message_id TEXT,
-                dm_id TEXT,
-                target_json TEXT NOT NULL,
-                from_json TEXT NOT NULL,
-                parts_json TEXT NOT NULL,
-                mentions_json TEXT,
-                created_at TEXT NOT NULL,
-                origin_json TEXT NOT NULL DEFAULT '{}',
+                id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                target_kind TEXT COLLATE "C" NOT NULL,
+                room_id TEXT COLLATE "C",
+                thread_id TEXT COLLATE "C",
+                parent_message_id TEXT COLLATE "C",
+                dm_id TEXT COLLATE "C",
+                target_json TEXT COLLATE "C" NOT NULL,
+                from_json TEXT COLLATE "C" NOT NULL,
+                parts_json TEXT COLLATE "C" NOT NULL,
+                mentions_json TEXT COLLATE "C",
+                created_at TEXT COLLATE "C" NOT NULL,
+                origin_json TEXT COLLATE "C" NOT NULL DEFAULT '{}',
                 seq BIGINT NOT NULL UNIQUE
             );
             CREATE INDEX messages_room_seq ON messages (room_id, seq) WHERE target_kind = 'room';
             CREATE INDEX messages_thread_seq ON messages (thread_id, seq) WHERE target_kind = 'thread';
             CREATE INDEX messages_dm_seq ON messages (dm_id, seq) WHERE target_kind = 'dm';
             CREATE TABLE artifacts (
-                id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                fqid TEXT NOT NULL,
-                message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-                target_kind TEXT NOT NULL,
-                room_id TEXT,
-                thread_id TEXT,
-                dm_id TEXT,
-                target_json TEXT NOT NULL,
+                id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                fqid TEXT COLLATE "C" NOT NULL,
+                message_id TEXT COLLATE "C" NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                target_kind TEXT COLLATE "C" NOT NULL,
+                room_id TEXT COLLATE "C",
+                thread_id TEXT COLLATE "C",
+                dm_id TEXT COLLATE "C",
+                target_json TEXT COLLATE "C" NOT NULL,
                 part_index INTEGER NOT NULL,
-                kind TEXT NOT NULL,
-                media_type TEXT,
-                filename TEXT,
-                url TEXT,
-                created_at TEXT NOT NULL,
+                kind TEXT COLLATE "C" NOT NULL,
+                media_type TEXT COLLATE "C",
+                filename TEXT COLLATE "C",
+                url TEXT COLLATE "C",
+                created_at TEXT COLLATE "C" NOT NULL,
                 seq BIGINT NOT NULL
             );
             CREATE INDEX artifacts_message_id ON artifacts (message_id);
@@ -99,14 +101,14 @@ internal static class PostgresMigrations
             CREATE INDEX artifacts_thread_seq ON artifacts (thread_id, seq, part_index) WHERE thread_id IS NOT NULL;
             CREATE INDEX artifacts_dm_seq ON artifacts (dm_id, seq, part_index) WHERE dm_id IS NOT NULL;
             CREATE TABLE agents (
-                agent_id TEXT PRIMARY KEY,
-                network_id TEXT NOT NULL,
-                actor_uid TEXT NOT NULL,
-                actor_uri TEXT NOT NULL,
-                display_name TEXT,
-                credential_key TEXT NOT NULL DEFAULT '',
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
+                agent_id TEXT COLLATE "C" PRIMARY KEY,
+                network_id TEXT COLLATE "C" NOT NULL,
+                actor_uid TEXT COLLATE "C" NOT NULL,
+                actor_uri TEXT COLLATE "C" NOT NULL,
+                display_name TEXT COLLATE "C",
+                credential_key TEXT COLLATE "C" NOT NULL DEFAULT '',
+                created_at TEXT COLLATE "C" NOT NULL,
+                updated_at TEXT COLLATE "C" NOT NULL,
                 version BIGINT NOT NULL
             );
             CREATE INDEX agents_credential_key ON agents (credential_key);
@@ -114,10 +116,10 @@ internal static class PostgresMigrations
         (2, "event_log", """
             CREATE TABLE events (
                 cursor BIGINT PRIMARY KEY,
-                id TEXT NOT NULL UNIQUE,
-                type TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                payload_json TEXT NOT NULL
+                id TEXT COLLATE "C" NOT NULL UNIQUE,
+                type TEXT COLLATE "C" NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL,
+                payload_json TEXT COLLATE "C" NOT NULL
             );
             CREATE INDEX events_created_at ON events (created_at);
             -- The cursor allocator: one row, locked by every write transaction before it allocates, so cursor order is
@@ -130,10 +132,10 @@ internal static class PostgresMigrations
             """),
         (3, "grain_state", """
             CREATE TABLE grain_state (
-                grain_type TEXT NOT NULL,
-                key TEXT NOT NULL,
+                grain_type TEXT COLLATE "C" NOT NULL,
+                key TEXT COLLATE "C" NOT NULL,
                 version BIGINT NOT NULL,
-                state_json TEXT NOT NULL,
+                state_json TEXT COLLATE "C" NOT NULL,
                 PRIMARY KEY (grain_type, key)
             );
             """),

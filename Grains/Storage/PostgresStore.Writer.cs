@@ -143,7 +143,7 @@ public sealed partial class PostgresStore
             catch (Exception ex)
             {
                 // Listeners also catch up by cursor on their next notification or poll; the write stands.
-                StoreLog.BatchFailed(_logger, 0, ex);
+                StoreLog.NotifyFailed(_logger, ex);
                 DropSession();
             }
         }
@@ -152,7 +152,7 @@ public sealed partial class PostgresStore
 
     private bool Retry(Exception ex)
     {
-        StoreLog.BatchFailed(_logger, 0, ex);
+        StoreLog.ConnectionLostRetrying(_logger, ex);
         DropSession();
         _dataSource.Clear();
         return false;
