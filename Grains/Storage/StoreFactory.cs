@@ -16,8 +16,9 @@ public static class StoreFactory
         {
             StorageKinds.Sqlite => new SqliteStore(SqlitePath(section.Sqlite, baseDirectory), loggers?.CreateLogger<SqliteStore>()),
             StorageKinds.Memory => new MemoryStore(loggers?.CreateLogger<MemoryStore>()),
-            StorageKinds.Postgres => throw new NotSupportedException(
-                "storage.kind \"postgres\" is not available in this build yet; use \"sqlite\" or \"memory\""),
+            StorageKinds.Postgres => string.IsNullOrWhiteSpace(section.Postgres.Dsn)
+                ? throw new NotSupportedException("storage.kind \"postgres\" needs storage.postgres.dsn (or MOLTNET_POSTGRES_DSN)")
+                : new PostgresStore(section.Postgres.Dsn, loggers?.CreateLogger<PostgresStore>()),
             StorageKinds.Json => throw new NotSupportedException(
                 "storage.kind \"json\" is not supported; use \"sqlite\" (the default) or \"memory\""),
             _ => throw new NotSupportedException($"unknown storage.kind \"{section.Kind}\"; use \"sqlite\", \"postgres\" or \"memory\""),

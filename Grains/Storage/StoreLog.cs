@@ -19,4 +19,10 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Store writer loop stopped unexpectedly")]
     public static partial void WriterCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not send the commit notification; listeners catch up by cursor")]
+    public static partial void NotifyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Store connection lost before commit; retrying the write batch on a new connection")]
+    public static partial void ConnectionLostRetrying(ILogger logger, Exception exception);
 }

@@ -6,7 +6,7 @@ namespace Moltnet.Grains.Tests.Storage;
 
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task Event_cursors_increase_and_the_sink_hears_each_commit_once_in_order()
     {
         var first = await Store.AppendEventsAsync([Event("a.one"), Event("a.two")], Ct);
@@ -33,7 +33,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("m1", log[4].Event.Message!.Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_failing_sink_does_not_fail_committed_writes()
     {
         Store.Sink = new ThrowingSink();
@@ -44,7 +44,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Store.ReadEventsAfterAsync(0, 0, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_writers_get_gap_free_cursors_in_one_order_for_everyone()
     {
         const int writers = 16, perWriter = 200;
@@ -92,7 +92,7 @@ public abstract partial class StoreContractTests
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Prune_removes_old_events_and_bounds_follow_without_reusing_cursors()
     {
         Assert.Equal((null, null), await Store.EventBoundsAsync(Ct));
@@ -126,7 +126,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(0, await Store.PruneEventsAsync(whole, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Timestamps_round_trip_with_sub_second_precision()
     {
         var odd = new DateTimeOffset(2025, 3, 4, 7, 6, 7, TimeSpan.FromHours(2)).AddTicks(1); // 05:06:07.0000001Z

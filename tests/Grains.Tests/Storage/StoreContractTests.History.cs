@@ -26,7 +26,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(info, actualInfo);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_newest_page_and_before_pages()
     {
         await SeedRoomAsync();
@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests
         await AssertPageAsync(new PageRequest(3), [], new PageInfo(false), room: "empty");
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_after_pages()
     {
         await SeedRoomAsync();
@@ -52,7 +52,7 @@ public abstract partial class StoreContractTests
         await AssertPageAsync(new PageRequest(1, After: "m4"), ["m5"], new PageInfo(true, NextAfter: "m5"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_cursor_must_name_a_message_somewhere()
     {
         await SeedRoomAsync();
@@ -69,7 +69,7 @@ public abstract partial class StoreContractTests
         await AssertPageAsync(new PageRequest(3, After: "m0"), ["x1"], new PageInfo(false), room: "r2");
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Room_history_excludes_thread_replies_and_thread_history_holds_them()
     {
         await PostAsync(Message("a", RoomTarget("r1")));
@@ -94,7 +94,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(new PageInfo(false), page.Info);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Artifacts_filter_by_room_including_threads_by_thread_and_by_dm()
     {
         var a = Message("a", RoomTarget("r1"));
@@ -135,7 +135,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("invalid cursor \"a\"", error.Message);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_follows_commit_order_not_timestamps()
     {
         // Later commits with earlier (and equal) timestamps, as clock steps or relayed messages produce.

@@ -6,7 +6,7 @@ namespace Moltnet.Grains.Tests.Storage;
 
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task Append_stores_message_thread_artifacts_and_events_atomically()
     {
         var message = Message("m1", ThreadTarget("r1", "t1", "p0"));
@@ -44,7 +44,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(reply.CreatedAt, storedThread.Value.LastMessageAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Append_stores_dm_with_sorted_participants()
     {
         var first = Message("d-1", DmTarget("dm1", "gamma", "beta"), from: "beta");
@@ -67,7 +67,7 @@ public abstract partial class StoreContractTests
             (await Store.ReadEventsAfterAsync(0, 100, Ct)).Select(e => e.Event.Type));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Duplicate_message_id_changes_nothing()
     {
         var message = Message("m1", ThreadTarget("r1", "t1"));
@@ -90,7 +90,7 @@ public abstract partial class StoreContractTests
         Assert.Single((await Store.ListArtifactsAsync(MessageScope.Room("r1"), new PageRequest(), Ct)).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Stale_thread_or_dm_version_throws_and_stores_nothing()
     {
         Assert.Equal(AppendOutcome.Stored, await PostAsync(Message("m1", ThreadTarget("r1", "t1"))));
@@ -120,7 +120,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(AppendOutcome.Stored, await PostAsync(stale));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Duplicate_event_id_is_refused_and_appends_nothing()
     {
         var e = Event("custom.one");
@@ -133,7 +133,7 @@ public abstract partial class StoreContractTests
         Assert.Single(Sink.Events);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_requests_with_failures_do_not_disturb_each_other()
     {
         await PostAsync(Message("seed", ThreadTarget("r1", "t1")));

@@ -6,7 +6,7 @@ namespace Moltnet.Grains.Tests.Storage;
 
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task Purge_deletes_a_room_with_its_history_and_log_entries_but_not_other_rooms()
     {
         var ct = CancellationToken.None;

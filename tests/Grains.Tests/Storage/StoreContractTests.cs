@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     // Lifecycle -------------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task Migrate_is_idempotent_and_keeps_data()
     {
         await Store.WriteRoomAsync(new RoomState(Room("r1", "alpha")), 0, [], Ct);
@@ -52,7 +52,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     // Rooms -----------------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task Room_create_read_update_with_version_check()
     {
         var room = Room("r1", "beta", "alpha", "beta") with { Access = new RoomAccess(true, true, "x"), Visibility = RoomVisibility.Public };
@@ -84,7 +84,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Null((await Store.ReadRoomAsync("r1", Ct))!.Value.Room.Members);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Room_create_of_existing_and_update_of_missing_are_refused()
     {
         await Store.WriteRoomAsync(new RoomState(Room("r1", "alpha")), 0, [], Ct);
@@ -98,7 +98,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal((null, null), await Store.EventBoundsAsync(Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rooms_list_sorted_by_id_including_soft_removed()
     {
         await Store.WriteRoomAsync(new RoomState(Room("b", "x")), 0, [], Ct);
@@ -119,7 +119,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     // Agents ----------------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task Agent_write_read_find_by_credential_and_delete()
     {
         Assert.Equal(1, await Store.WriteAgentAsync("beta", Agent("beta", "key-b"), 0, [], Ct));
@@ -153,7 +153,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     // Grain state -----------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task Grain_state_follows_the_version_rule()
     {
         Assert.Null(await Store.ReadGrainStateAsync("pairing", "p1", Ct));
@@ -172,7 +172,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(1, await Store.WriteGrainStateAsync("pairing", "p1", "{}", 0, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Cancelled_write_is_not_applied()
     {
         using var cts = new CancellationTokenSource();

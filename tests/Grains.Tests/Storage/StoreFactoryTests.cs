@@ -1,5 +1,6 @@
 using Moltnet.Configuration;
 using Moltnet.Grains.Storage;
+using Npgsql;
 
 namespace Moltnet.Grains.Tests.Storage;
 
@@ -37,8 +38,28 @@ public sealed class StoreFactoryTests
         }
     }
 
+    [Fact]
+    public async Task Postgres_kind_makes_a_postgres_store_and_needs_a_dsn()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => StoreFactory.Create(new StorageSection { Kind = "postgres" }, "/tmp"));
+        Assert.Contains("dsn", error.Message, StringComparison.Ordinal);
+        var section = new StorageSection { Kind = "postgres", Postgres = new PostgresSection { Dsn = "Host=127.0.0.1;Port=1;Database=x" } };
+        await using var store = StoreFactory.Create(section, "/tmp");
+        Assert.IsType<PostgresStore>(store);
+        Assert.False(await store.PingAsync(CancellationToken.None)); // nothing listens there; never throws
+    }
+
+    [Fact]
+    public void Dsn_urls_become_keyword_connection_strings()
+    {
+        var b = new NpgsqlConnectionStringBuilder(PostgresSetup.ConnectionString("postgres://moltnet:p%40ss@db.example:6543/chat?sslmode=require"));
+        Assert.Equal(("db.example", 6543, "chat", "moltnet", "p@ss", SslMode.Require), (b.Host, b.Port, b.Database, b.Username, b.Password, b.SslMode));
+        Assert.Equal((10, 1800, 300, 5), (b.MaxPoolSize, b.ConnectionLifetime, b.ConnectionIdleLifetime, b.Timeout));
+        b = new NpgsqlConnectionStringBuilder(PostgresSetup.ConnectionString("Host=h;Database=d;Maximum Pool Size=3"));
+        Assert.Equal(3, b.MaxPoolSize);
+    }
+
     [Theory]
-    [InlineData("postgres")]
     [InlineData("json")]
     [InlineData("mongo")]
     public void Other_kinds_are_not_supported_yet(string kind)

@@ -1,0 +1,173 @@
+using Npgsql;
+using Moltnet.Wire;
+
+namespace Moltnet.Grains.Storage;
+
+// Rooms, agents and generic grain state.
+public sealed partial class PostgresStore
+{
+    private const string RoomColumns = "id, network_id, fqid, name, created_at, deleted_at, visibility, write_policy, version";
+    private const string InsertRoom =
+        $"INSERT INTO rooms ({RoomColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) ON CONFLICT (id) DO NOTHING";
+    private const string UpdateRoom =
+        "UPDATE rooms SET network_id = @p1, fqid = @p2, name = @p3, created_at = @p4, deleted_at = @p5, visibility = @p6, " +
+        "write_policy = @p7, version = @p8 WHERE id = @p0 AND version = @p9";
+
+    private const string AgentColumns = "agent_id, network_id, actor_uid, actor_uri, display_name, credential_key, created_at, updated_at, version";
+    private const string InsertAgent =
+        $"INSERT INTO agents ({AgentColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) ON CONFLICT (agent_id) DO NOTHING";
+    private const string UpdateAgent =
+        "UPDATE agents SET network_id = @p1, actor_uid = @p2, actor_uri = @p3, display_name = @p4, credential_key = @p5, " +
+        "created_at = @p6, updated_at = @p7, version = @p8 WHERE agent_id = @p0 AND version = @p9";
+
+    private const string InsertGrainState =
+        "INSERT INTO grain_state (grain_type, key, state_json, version) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT DO NOTHING";
+    private const string UpdateGrainState =
+        "UPDATE grain_state SET state_json = @p2, version = @p3 WHERE grain_type = @p0 AND key = @p1 AND version = @p4";
+
+    // Rooms -----------------------------------------------------------------------------------------------
+
+    public Task<Versioned<RoomState>?> ReadRoomAsync(string id, CancellationToken ct) => ReadAsync(async c =>
+    {
+        var rows = await PostgresSetup.QueryAsync(c, $"SELECT {RoomColumns} FROM rooms WHERE id = @p0", ReadRoomRow, id);
+        if (rows.Count == 0) return null;
+        var members = await PostgresSetup.QueryAsync(c, "SELECT member_id FROM room_members WHERE room_id = @p0 ORDER BY member_id", r => r.GetString(0), id);
+        var (state, version) = rows[0];
+        return new Versioned<RoomState>(WithMembers(state, members), version);
+    }, ct);
+
+    public Task<IReadOnlyList<RoomState>> ListRoomsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<RoomState>>(async c =>
+    {
+        // One statement, so rooms and members come from one snapshot.
+        var rows = await PostgresSetup.QueryAsync(c,
+            "SELECT r.id, r.network_id, r.fqid, r.name, r.created_at, r.deleted_at, r.visibility, r.write_policy, r.version, m.member_id " +
+            "FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id ORDER BY r.id, m.member_id",
+            r => (Row: ReadRoomRow(r), Member: r.NullableString(9)));
+        var rooms = new List<RoomState>();
+        var members = new List<string>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Member is { } member) members.Add(member);
+            if (i + 1 < rows.Count && rows[i + 1].Row.State.Room.Id == rows[i].Row.State.Room.Id) continue;
+            rooms.Add(WithMembers(rows[i].Row.State, members));
+            members = [];
+        }
+        return rooms;
+    }, ct);
+
+    public Task<long> WriteRoomAsync(RoomState room, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct) => Guard(() =>
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        StoreRules.CheckExpected(expectedVersion);
+        var prepared = PreparedEvent.From(events);
+        var stored = StoreRules.Normalize(room);
+        var r = stored.Room;
+        object?[] row = [r.Id, r.NetworkId, r.Fqid, r.Name, StoreTime.ToText(r.CreatedAt), StoreTime.ToText(stored.DeletedAt),
+            r.Visibility, r.WritePolicy, expectedVersion + 1];
+        return EnqueueAsync(s =>
+        {
+            s.WriteVersioned("room", r.Id, expectedVersion, InsertRoom, UpdateRoom, row);
+            if (expectedVersion != 0) s.Defer("DELETE FROM room_members WHERE room_id = @p0", r.Id);
+            foreach (var member in r.Members ?? [])
+                s.Defer("INSERT INTO room_members (room_id, member_id) VALUES (@p0, @p1)", r.Id, member);
+            s.AppendEvents(prepared);
+            return expectedVersion + 1;
+        }, ct);
+    });
+
+    private static (RoomState State, long Version) ReadRoomRow(NpgsqlDataReader r) => (new RoomState(
+        new Room
+        {
+            Id = r.GetString(0),
+            NetworkId = r.GetString(1),
+            Fqid = r.GetString(2),
+            Name = r.GetString(3),
+            CreatedAt = StoreTime.Parse(r.GetString(4)),
+            Visibility = r.GetString(6),
+            WritePolicy = r.GetString(7),
+        },
+        r.NullableString(5) is { } deleted ? StoreTime.Parse(deleted) : null), r.GetInt64(8));
+
+    private static RoomState WithMembers(RoomState state, List<string> members) =>
+        members.Count == 0 ? state : state with { Room = state.Room with { Members = members } };
+
+    // Agents ----------------------------------------------------------------------------------------------
+
+    public Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct) => ReadAsync(async c =>
+        (await PostgresSetup.QueryAsync(c, $"SELECT {AgentColumns} FROM agents WHERE agent_id = @p0", ReadAgentRow, agentId)).FirstOrDefault(), ct);
+
+    public Task<IReadOnlyList<AgentRegistration>> ListAgentsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<AgentRegistration>>(async c =>
+        [.. (await PostgresSetup.QueryAsync(c, $"SELECT {AgentColumns} FROM agents ORDER BY agent_id", ReadAgentRow)).Select(a => a.Value)], ct);
+
+    public Task<AgentRegistration?> FindAgentByCredentialAsync(string credentialKey, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(credentialKey)) return Task.FromResult<AgentRegistration?>(null);
+        return ReadAsync(async c => (await PostgresSetup.QueryAsync(c,
+            $"SELECT {AgentColumns} FROM agents WHERE credential_key = @p0 ORDER BY agent_id LIMIT 1", ReadAgentRow, credentialKey))
+            .FirstOrDefault()?.Value, ct);
+    }
+
+    public Task<long> WriteAgentAsync(string agentId, AgentRegistration? agent, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct) => Guard(() =>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        StoreRules.CheckExpected(expectedVersion);
+        var prepared = PreparedEvent.From(events);
+        var a = agent is null ? null : StoreRules.Normalize(StoreRules.CheckAgent(agentId, agent));
+        object?[]? row = a is null ? null : [a.AgentId, a.NetworkId, a.ActorUid, a.ActorUri, a.DisplayName, a.CredentialKey,
+            StoreTime.ToText(a.CreatedAt), StoreTime.ToText(a.UpdatedAt), expectedVersion + 1];
+        return EnqueueAsync(s =>
+        {
+            if (row is null)
+            {
+                s.DeleteVersioned("agent", agentId, expectedVersion, "SELECT 1 FROM agents WHERE agent_id = @p0",
+                    "DELETE FROM agents WHERE agent_id = @p0 AND version = @p1", [agentId]);
+            }
+            else
+            {
+                s.WriteVersioned("agent", agentId, expectedVersion, InsertAgent, UpdateAgent, row);
+            }
+            s.AppendEvents(prepared);
+            return expectedVersion + 1;
+        }, ct);
+    });
+
+    private static Versioned<AgentRegistration> ReadAgentRow(NpgsqlDataReader r) => new(new AgentRegistration
+    {
+        AgentId = r.GetString(0),
+        NetworkId = r.GetString(1),
+        ActorUid = r.GetString(2),
+        ActorUri = r.GetString(3),
+        DisplayName = r.NullableString(4),
+        CredentialKey = r.GetString(5),
+        CreatedAt = StoreTime.Parse(r.GetString(6)),
+        UpdatedAt = StoreTime.Parse(r.GetString(7)),
+    }, r.GetInt64(8));
+
+    // Grain state -----------------------------------------------------------------------------------------
+
+    public Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct) => ReadAsync(async c =>
+        (await PostgresSetup.QueryAsync(c, "SELECT state_json, version FROM grain_state WHERE grain_type = @p0 AND key = @p1",
+            r => new Versioned<string>(r.GetString(0), r.GetInt64(1)), grainType, key)).FirstOrDefault(), ct);
+
+    public Task<long> WriteGrainStateAsync(string grainType, string key, string? json, long expectedVersion, CancellationToken ct) => Guard(() =>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainType);
+        ArgumentNullException.ThrowIfNull(key);
+        StoreRules.CheckExpected(expectedVersion);
+        return EnqueueAsync(s =>
+        {
+            if (json is null)
+            {
+                s.DeleteVersioned(grainType, key, expectedVersion,
+                    "SELECT 1 FROM grain_state WHERE grain_type = @p0 AND key = @p1",
+                    "DELETE FROM grain_state WHERE grain_type = @p0 AND key = @p1 AND version = @p2", [grainType, key]);
+            }
+            else
+            {
+                s.WriteVersioned(grainType, key, expectedVersion, InsertGrainState, UpdateGrainState,
+                    [grainType, key, json, expectedVersion + 1]);
+            }
+            return expectedVersion + 1;
+        }, ct);
+    });
+}

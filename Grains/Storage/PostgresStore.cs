@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Moltnet.Grains.Storage;
+
+/// <summary>
+/// The <c>postgres</c> backend (design §3, §4; spec server-protocol §7): shared storage for one server or a cluster of
+/// replicas. Writes go through one writer loop per store that group-commits the pending requests in one transaction
+/// (a savepoint each, as <see cref="SqliteStore"/> does). Every write transaction first locks the single
+/// <c>event_counter</c> row and allocates event cursors from it, so cursors are gap-free and strictly increasing in
+/// commit order across all replicas: a reader polling <see cref="ReadEventsAfterAsync"/> never skips an event that
+/// commits late. After each commit the sink hears the batch's events (cursor order, one caller), then the writers'
+/// tasks complete, then <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c> is sent outside the transaction (so it does
+/// not serialise commits on the notify queue lock). Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
+/// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
+/// reconnects on the next request.
+/// </summary>
+public sealed partial class PostgresStore : IMoltnetStore
+{
+    /// <summary>The channel replicas listen on; the payload is the newest committed cursor (decimal text).</summary>
+    public const string NotifyChannel = "moltnet_events";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the store for <paramref name="dsn"/> (keyword form or <c>postgres://</c> URL); connects lazily.</summary>
+    public PostgresStore(string dsn, ILogger<PostgresStore>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        ConnectionString = PostgresSetup.ConnectionString(dsn);
+        _dataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            AllowSynchronousContinuations = false,
+        });
+        _writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The effective connection string (pool settings applied).</summary>
+    internal string ConnectionString { get; }
+
+    public IEventSink? Sink { get; set; }
+
+    public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
+    {
+        try
+        {
+            using var connection = _dataSource.OpenConnection();
+            PostgresMigrations.Apply(connection, _logger);
+        }
+        catch (Exception ex) when (PostgresSetup.IsUnavailable(ex))
+        {
+            throw PostgresSetup.Map(ex);
+        }
+    }, ct);
+
+    /// <summary>True when a pooled connection answers <c>SELECT 1</c> and the writer can open a write transaction.
+    /// Never throws.</summary>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            var read = await ReadAsync(async c => await PostgresSetup.ScalarAsync(c, "SELECT 1").ConfigureAwait(false) is 1, ct).ConfigureAwait(false);
+            return read && await EnqueueAsync(static _ => true, ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a read on a pooled connection (one retry on a fresh connection when a pooled one turns out to be
+    /// dead), mapping failures to <see cref="StoreUnavailableException"/>.</summary>
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    return await read(connection).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (attempt == 0 && PostgresSetup.IsConnectionLoss(ex) && !ct.IsCancellationRequested)
+            {
+                _dataSource.Clear(); // drop the other pooled connections of the lost server too
+            }
+            catch (Exception ex) when (PostgresSetup.IsUnavailable(ex))
+            {
+                throw PostgresSetup.Map(ex);
+            }
+        }
+    }
+}
