@@ -68,7 +68,7 @@ internal static class IngestScenario
         var figures = new List<Figure>
         {
             new("accepted", $"{Stats.Count(perSecond)} msg/s"),
-            new("errors", errorCount == 0 ? "0" : $"{errorCount} ({string.Join(", ", errors.Select(e => $"{e.Key}: {e.Value}"))})"),
+            new("errors", errorCount == 0 ? "0" : $"{Stats.Count(errorCount)} ({string.Join(", ", errors.Select(e => $"{e.Key}: {Stats.Count(e.Value)}"))})"),
             new("202 latency p50", Stats.Ms(Stats.Percentile(latency, 50))),
             new("202 latency p99", Stats.Ms(Stats.Percentile(latency, 99))),
         };
@@ -130,8 +130,10 @@ internal static class IngestScenario
         var honest = missing == 0 && errors == 0;
         if (observers == 0) return ($"≥ {Stats.Count(TargetPerSecond)} msg/s", honest && perSecond >= TargetPerSecond);
         if (observers != 100) return (null, null);
-        var floor = (baseline ?? TargetPerSecond) * ObservedShare;
-        var of = baseline is null ? $"{Stats.Count(TargetPerSecond)} target" : "observers=0 run";
-        return ($"≥ {Stats.Count(floor)} msg/s (70% of {of}), every delivery", honest && perSecond >= floor);
+        // 70% of the 4,000 target, and no worse than 70% of what the same build did without observers.
+        var floor = TargetPerSecond * ObservedShare;
+        var text = $"≥ {Stats.Count(floor)} msg/s (70% of {Stats.Count(TargetPerSecond)})";
+        if (baseline is { } b) text += $" and ≥ {Stats.Count(b * ObservedShare)} (70% of observers=0)";
+        return ($"{text}, every delivery", honest && perSecond >= floor && perSecond >= (baseline ?? 0) * ObservedShare);
     }
 }

@@ -10,6 +10,7 @@ namespace Moltnet.Bench;
 internal static class LatencyScenario
 {
     public const double TargetP99Ms = 20;
+    private static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(10);
 
     public static async Task<ScenarioResult> RunAsync(BenchOptions o, CancellationToken ct)
     {
@@ -28,6 +29,9 @@ internal static class LatencyScenario
         var status = new int[total];
         var errors = new ConcurrentDictionary<string, int>();
         var sends = new Task[total];
+        // Overload would leave thousands of requests queued for the client timeout; give up on them shortly after the
+        // last send so a run stays bounded (they count as errors, and their messages as not measured).
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         async Task SendAsync(int i)
         {
@@ -36,7 +40,7 @@ internal static class LatencyScenario
             string? error;
             try
             {
-                using var response = await http.SendAsync(request, ct);
+                using var response = await http.SendAsync(request, abandon.Token);
                 status[i] = (int)response.StatusCode;
                 error = response.StatusCode == HttpStatusCode.Accepted ? null : $"HTTP {(int)response.StatusCode}";
             }
@@ -46,7 +50,7 @@ internal static class LatencyScenario
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
-                error = "timeout";
+                error = abandon.IsCancellationRequested ? $"no answer {AbandonAfter.TotalSeconds:0} s after the last send" : "timeout";
             }
             ackTicks[i] = Stopwatch.GetTimestamp() - sentAt[i];
             if (error is not null) errors.AddOrUpdate(error, 1, (_, c) => c + 1);
@@ -71,6 +75,7 @@ internal static class LatencyScenario
             if (next < total) await Task.Delay(1, ct);
         }
         var sendWindow = Stopwatch.GetElapsedTime(sentAt[Math.Min(firstMeasured, total - 1)], sentAt[total - 1]);
+        abandon.CancelAfter(AbandonAfter);
         await Task.WhenAll(sends);
         var cpuSummary = cpu?.Summary() ?? "n/a";
 
@@ -96,12 +101,12 @@ internal static class LatencyScenario
 
         var figures = new List<Figure>
         {
-            new("sent", $"{Stats.Count(sentPerSecond)} msg/s ({Stats.Count(total - firstMeasured)} msgs measured)"),
+            new("sent", $"{Stats.Count(sentPerSecond)} msg/s; {Stats.Count(measured.Count)} of {Stats.Count(total - firstMeasured)} accepted"),
             new("delivery p50", Stats.Ms(Stats.Percentile(delivery, 50))),
             new("delivery p99", Stats.Ms(Stats.Percentile(delivery, 99))),
             new("delivery max", Stats.Ms(Stats.Percentile(delivery, 100))),
             new("missing deliveries", $"{Stats.Count(missing)} of {Stats.Count((double)measured.Count * observers)}"),
-            new("errors", errorCount == 0 ? "0" : $"{errorCount} ({string.Join(", ", errors.Select(e => $"{e.Key}: {e.Value}"))})"),
+            new("errors", errorCount == 0 ? "0" : $"{Stats.Count(errorCount)} ({string.Join(", ", errors.Select(e => $"{e.Key}: {Stats.Count(e.Value)}"))})"),
             new("202 latency p50 / p99", $"{Stats.Ms(Stats.Percentile(acks, 50))} / {Stats.Ms(Stats.Percentile(acks, 99))}"),
             new("pacer lag p99 / max", $"{Stats.Ms(Stats.Percentile(lags, 99))} / {Stats.Ms(Stats.Percentile(lags, 100))}"),
             new("cpu (measured window)", cpuSummary),
@@ -111,6 +116,7 @@ internal static class LatencyScenario
             $"run tag {session.RunTag}; {Stats.Count(pairs.Count)} (message, observer) pairs measured",
             $"delivery: p50 {Stats.Ms(Stats.Percentile(delivery, 50))}, p90 {Stats.Ms(Stats.Percentile(delivery, 90))}, p99 {Stats.Ms(Stats.Percentile(delivery, 99))}, p99.9 {Stats.Ms(Stats.Percentile(delivery, 99.9))}, max {Stats.Ms(Stats.Percentile(delivery, 100))}",
             $"observers: duplicates {group.Duplicates}; lag notices (caught up from the log) {group.LagNotices}; closed early {group.ClosedEarly}; drain after last 202 {Stats.Ms(drain.TotalMilliseconds)}",
+            .. Overload(measured.Count, o),
             .. WorstSeconds(measured, sentAt, group, o.Rate),
             await session.StopAsync(),
         ];
@@ -121,6 +127,15 @@ internal static class LatencyScenario
             issue ? $"p99 ≤ {TargetP99Ms:0} ms, none missing" : null,
             issue ? p99 <= TargetP99Ms && missing == 0 && errorCount == 0 : null,
             details) { ServerLog = session.Server.LogDigest() };
+    }
+
+    /// <summary>Says so when the server accepted less than was offered: the latencies are then queueing time.</summary>
+    private static IEnumerable<string> Overload(int accepted, BenchOptions o)
+    {
+        var offered = o.Rate * o.Duration;
+        if (accepted >= offered * 0.99) yield break;
+        yield return $"OVERLOADED: only {Stats.Count(accepted)} of the {Stats.Count(offered)} measured messages were accepted before the run ended; "
+            + "requests queued behind the server, so the latencies above are mostly queueing time";
     }
 
     /// <summary>p99 delivery latency of each measured second, so a single stall (GC, checkpoint) is visible.</summary>
