@@ -13,20 +13,20 @@ internal sealed record BenchOptions
           all        ingest --observers 0, ingest --observers 100, latency (writes bench/results/latest.md)
 
         options:
-          --duration S       measured seconds per scenario (default 10)
-          --warmup S         unmeasured seconds of the same load before measuring (default 5: the server's JIT
-                             is still tiering up for the first seconds)
-          --writers N        ingest: concurrent HTTP writers (default 64)
-          --observers K      SSE observers (ingest default 0, latency default 100)
-          --rate R           latency: messages per second, paced open-loop (default 1000)
-          --connections N    latency: HTTP connections for the sender (default 64)
-          --payload B        text bytes per message (default 64)
-          --rooms N          spread messages over N rooms (default 1, the issue's setup; more shows per-room limits)
-          --storage KIND     sqlite (default) or memory, for a server the bench starts
+          --duration S          measured seconds per scenario (default 10)
+          --warmup S            unmeasured seconds of the same load before measuring (default 5: the server's JIT
+                                is still tiering up for the first seconds)
+          --writers N           ingest: concurrent HTTP writers (default 64)
+          --observers K         SSE observers (ingest default 0, latency default 100)
+          --rate R              latency: messages per second, paced open-loop (default 1000)
+          --connections N       latency: HTTP connections for the sender (default 64)
+          --payload B           text bytes per message (default 64)
+          --rooms N             spread messages over N rooms (default 1, the issue's setup; more shows per-room limits)
+          --storage KIND        sqlite (default) or memory, for a server the bench starts
           --server-log-level L  Logging:LogLevel:Default for a started server (default: the server's own, Information)
-          --server-dll PATH  moltnet.dll to start (default: Cli/bin/Release/net10.0/moltnet.dll, built if missing)
-          --url URL          use an already running server on loopback instead of starting one
-          --results DIR      where latest.md and raw/ go (default: bench/results of this repository)
+          --server-dll PATH     moltnet.dll to start (default: Cli/bin/Release/net10.0/moltnet.dll, built if missing)
+          --url URL             use an already running server on loopback instead of starting one
+          --results DIR         where latest.md and raw/ go (default: bench/results of this repository)
         """;
 
     public string Scenario { get; init; } = "";
@@ -47,9 +47,14 @@ internal sealed record BenchOptions
     /// <summary>"4 rooms, " when more than the one bench room is used, else empty.</summary>
     public string RoomsText => Rooms == 1 ? "" : $"{Rooms} rooms, ";
 
-    /// <summary>How the server differs from a default start, for the parameters column.</summary>
-    public string ServerText =>
-        (Url is null ? "" : $", external server {Url}") + (ServerLogLevel is null ? "" : $", server log level {ServerLogLevel}");
+    /// <summary>The store of a server the bench starts, or the external server's URL (whose store it cannot know).</summary>
+    public string ServerKind => Url is null ? Storage : $"external server {Url}";
+
+    /// <summary>How a started server differs from its defaults, for the parameters column.</summary>
+    public string ServerText => ServerLogLevel is null || Url is not null ? "" : $", server log level {ServerLogLevel}";
+
+    /// <summary>True when the run has the issue's setup (a started SQLite server on its default settings, one room), so its targets apply.</summary>
+    public bool IssueSetup => Url is null && Storage == "sqlite" && Rooms == 1 && ServerLogLevel is null;
 
     public static readonly string[] Scenarios = ["ingest", "latency", "all"];
 

@@ -21,7 +21,7 @@ internal static class IngestScenario
     /// <param name="baseline">Accepted msg/s of the same run without observers, when known (for the 70% target).</param>
     public static async Task<ScenarioResult> RunAsync(BenchOptions o, int observers, double? baseline, CancellationToken ct)
     {
-        var parameters = $"{o.Storage}, {o.RoomsText}{o.Writers} writers, {observers} observers, {o.Duration} s (+{o.Warmup} s warm-up), {o.Payload} B text{o.ServerText}";
+        var parameters = $"{o.ServerKind}, {o.RoomsText}{o.Writers} writers, {observers} observers, {o.Duration} s (+{o.Warmup} s warm-up), {o.Payload} B text{o.ServerText}";
         Console.WriteLine($"ingest: {parameters}");
         await using var session = await BenchSession.OpenAsync(o, ct);
         await using var group = await ObserverGroup.ConnectAsync(session.Server.Url, observers, session.IdPrefix, ct);
@@ -126,7 +126,7 @@ internal static class IngestScenario
 
     private static (string? Target, bool? Met) Target(BenchOptions o, int observers, double? baseline, double perSecond, long missing, int errors)
     {
-        if (o.Storage != "sqlite" || o.Rooms != 1) return (null, null);
+        if (!o.IssueSetup) return (null, null);
         var honest = missing == 0 && errors == 0;
         if (observers == 0) return ($"≥ {Stats.Count(TargetPerSecond)} msg/s", honest && perSecond >= TargetPerSecond);
         if (observers != 100) return (null, null);
