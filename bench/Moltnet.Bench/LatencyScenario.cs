@@ -141,6 +141,7 @@ internal static class LatencyScenario
     /// <summary>p99 delivery latency of each measured second, so a single stall (GC, checkpoint) is visible.</summary>
     private static IEnumerable<string> WorstSeconds(List<long> measured, long[] sentAt, ObserverGroup group, int rate)
     {
+        if (group.Observers.Count == 0) yield break;
         var perSecond = measured.GroupBy(i => i / rate).Select(g =>
         {
             var ms = Stats.SortedMs(g.SelectMany(i => group.Observers.Select(o => o.Log.ReceivedAt(i)).Where(t => t != 0).Select(t => t - sentAt[i])));
