@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace Moltnet.Bench;
+
+/// <summary>The command line: one scenario (or <c>all</c>) and its knobs. Unset per-scenario knobs take that scenario's default.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        usage: moltnet-bench <ingest|latency|all> [options]
+
+          ingest     messages/s accepted (202) by closed-loop HTTP writers, optionally with SSE observers
+          latency    post-to-delivery latency at a fixed open-loop rate, measured at every SSE observer
+          all        ingest --observers 0, ingest --observers 100, latency (writes bench/results/latest.md)
+
+        options:
+          --duration S          measured seconds per scenario (default 10)
+          --warmup S            unmeasured seconds of the same load before measuring (default 5: the server's JIT
+                                is still tiering up for the first seconds)
+          --writers N           ingest: concurrent HTTP writers (default 64)
+          --observers K         SSE observers (ingest default 0, latency default 100)
+          --rate R              latency: messages per second, paced open-loop (default 1000)
+          --connections N       latency: HTTP connections for the sender (default 64)
+          --payload B           text bytes per message (default 64)
+          --rooms N             spread messages over N rooms (default 1, the issue's setup; more shows per-room limits)
+          --storage KIND        sqlite (default) or memory, for a server the bench starts
+          --server-log-level L  Logging:LogLevel:Default for a started server (default: the server's own, Information)
+          --server-dll PATH     moltnet.dll to start (default: Cli/bin/Release/net10.0/moltnet.dll, built if missing)
+          --url URL             use an already running server on loopback instead of starting one
+          --results DIR         where latest.md and raw/ go (default: bench/results of this repository)
+        """;
+
+    public string Scenario { get; init; } = "";
+    public int Duration { get; init; } = 10;
+    public int Warmup { get; init; } = 5;
+    public int Writers { get; init; } = 64;
+    public int? Observers { get; init; }
+    public int Rate { get; init; } = 1000;
+    public int Connections { get; init; } = 64;
+    public int Payload { get; init; } = 64;
+    public int Rooms { get; init; } = 1;
+    public string Storage { get; init; } = "sqlite";
+    public string? ServerDll { get; init; }
+    public string? ServerLogLevel { get; init; }
+    public string? Url { get; init; }
+    public string? ResultsDir { get; init; }
+
+    /// <summary>"4 rooms, " when more than the one bench room is used, else empty.</summary>
+    public string RoomsText => Rooms == 1 ? "" : $"{Rooms} rooms, ";
+
+    /// <summary>The store of a server the bench starts, or the external server's URL (whose store it cannot know).</summary>
+    public string ServerKind => Url is null ? Storage : $"external server {Url}";
+
+    /// <summary>How a started server differs from its defaults, for the parameters column.</summary>
+    public string ServerText => ServerLogLevel is null || Url is not null ? "" : $", server log level {ServerLogLevel}";
+
+    /// <summary>True when the run has the issue's setup (a started SQLite server on its default settings, one room), so its targets apply.</summary>
+    public bool IssueSetup => Url is null && Storage == "sqlite" && Rooms == 1 && ServerLogLevel is null;
+
+    public static readonly string[] Scenarios = ["ingest", "latency", "all"];
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || !Scenarios.Contains(args[0])) throw new ArgumentException("missing or unknown scenario");
+        var o = new BenchOptions { Scenario = args[0] };
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value");
+            var value = args[++i];
+            o = name switch
+            {
+                "--duration" => o with { Duration = Positive(name, value) },
+                "--warmup" => o with { Warmup = NonNegative(name, value) },
+                "--writers" => o with { Writers = Positive(name, value) },
+                "--observers" => o with { Observers = NonNegative(name, value) },
+                "--rate" => o with { Rate = Positive(name, value) },
+                "--connections" => o with { Connections = Positive(name, value) },
+                "--payload" => o with { Payload = Positive(name, value) },
+                "--rooms" => o with { Rooms = Positive(name, value) },
+                "--storage" => o with { Storage = OneOf(name, value, "sqlite", "memory") },
+                "--server-dll" => o with { ServerDll = value },
+                "--server-log-level" => o with { ServerLogLevel = OneOf(name, value, "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None") },
+                "--url" => o with { Url = Loopback(value) },
+                "--results" => o with { ResultsDir = value },
+                _ => throw new ArgumentException($"unknown option {name}"),
+            };
+        }
+        return o;
+    }
+
+    private static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number (got \"{value}\")");
+
+    private static int Positive(string name, string value) =>
+        NonNegative(name, value) is var n and > 0 ? n : throw new ArgumentException($"{name} must be at least 1");
+
+    private static string OneOf(string name, string value, params string[] allowed) =>
+        allowed.Contains(value) ? value : throw new ArgumentException($"{name} must be one of {string.Join(", ", allowed)}");
+
+    /// <summary>The bench targets loopback only: it must never load a shared or remote server.</summary>
+    private static string Loopback(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException($"--url must be an http:// URL (got \"{value}\")");
+        if (!uri.IsLoopback) throw new ArgumentException($"--url must point at loopback (got \"{uri.Host}\")");
+        return uri.GetLeftPart(UriPartial.Authority);
+    }
+}

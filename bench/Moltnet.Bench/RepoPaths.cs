@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace Moltnet.Bench;
+
+/// <summary>Finds this repository, the built server and the results folder.</summary>
+internal static class RepoPaths
+{
+    /// <summary>The folder holding <c>Moltnet.sln</c>, searched upward from the working directory and from the bench binary.</summary>
+    public static string? Root() =>
+        Up(Directory.GetCurrentDirectory()) ?? Up(AppContext.BaseDirectory);
+
+    public static string ResultsDir(BenchOptions o) =>
+        o.ResultsDir ?? (Root() is { } root ? Path.Combine(root, "bench", "results") : Path.Combine(Directory.GetCurrentDirectory(), "bench-results"));
+
+    /// <summary>The server to start: <c>--server-dll</c>, else the Release build of <c>Cli</c> (built once if missing).</summary>
+    public static async Task<string> ServerDllAsync(BenchOptions o, CancellationToken ct)
+    {
+        if (o.ServerDll is not null)
+            return File.Exists(o.ServerDll) ? Path.GetFullPath(o.ServerDll) : throw new FileNotFoundException($"--server-dll {o.ServerDll} does not exist");
+        var root = Root() ?? throw new InvalidOperationException("cannot find Moltnet.sln; pass --server-dll or --url");
+        var dll = Path.Combine(root, "Cli", "bin", "Release", "net10.0", "moltnet.dll");
+        if (File.Exists(dll)) return dll;
+        Console.WriteLine("building the server: dotnet build -c Release Cli/Cli.csproj");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var a in new[] { "build", "-c", "Release", "Cli/Cli.csproj", "-nologo", "-v", "q" }) psi.ArgumentList.Add(a);
+        using var build = Process.Start(psi) ?? throw new InvalidOperationException("could not run dotnet build");
+        await build.WaitForExitAsync(ct);
+        if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException($"building Cli failed (exit {build.ExitCode})");
+        return dll;
+    }
+
+    private static string? Up(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Moltnet.sln"))) return dir.FullName;
+        return null;
+    }
+}
