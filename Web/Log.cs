@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(2000, LogLevel.Error, "Request {RequestId} failed with {Status}")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string requestId, int status);
 
-    [LoggerMessage(2001, LogLevel.Information, "{Method} {Path} responded {Status} in {ElapsedMs:0.0} ms")]
+    [LoggerMessage(2001, LogLevel.Debug, "{Method} {Path} responded {Status} in {ElapsedMs:0.0} ms")]
     public static partial void RequestFinished(ILogger logger, string method, string path, int status, double elapsedMs);
 
     [LoggerMessage(2002, LogLevel.Warning, "Reading an observable metric for /metrics failed")]

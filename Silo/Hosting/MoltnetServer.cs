@@ -26,7 +26,12 @@ public static class MoltnetServer
     /// <summary>As above, with OTLP export given explicitly (null: none) instead of read from the environment.</summary>
     internal static WebApplication Build(MoltnetConfig config, string baseDirectory, string? urlOverride, Action<ILoggingBuilder>? logging, OtlpExport? otlp)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = baseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = baseDirectory,
+            // No appsettings reload: its watcher would otherwise watch the data directory, where the database changes constantly.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(urlOverride ?? ListenAddress.ToUrl(config.Server.ListenAddr));
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -81,14 +81,17 @@ public static partial class EventsApi
         }
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Event, byte[]> Frames = new();
+
+    /// <summary>The SSE frame of an event, built once and shared by every stream that carries it.</summary>
     private static async Task WriteEvent(Stream body, Event e, CancellationToken ct)
     {
         if (!EventType().IsMatch(e.Type) || !Ids.IsValid(e.Id)) return;
         using var activity = Telemetry.StartDelivery(e);
-        var frame = new StringBuilder()
-            .Append("id: ").Append(e.Id).Append('\n')
-            .Append("event: ").Append(e.Type).Append('\n')
-            .Append("data: ").Append(MoltnetJson.Serialize(e)).Append("\n\n");
-        await body.WriteAsync(Encoding.UTF8.GetBytes(frame.ToString()), ct);
+        var frame = Frames.GetValue(e, static ev => Encoding.UTF8.GetBytes(new StringBuilder()
+            .Append("id: ").Append(ev.Id).Append('\n')
+            .Append("event: ").Append(ev.Type).Append('\n')
+            .Append("data: ").Append(MoltnetJson.Serialize(ev)).Append("\n\n").ToString()));
+        await body.WriteAsync(frame, ct);
     }
 }
