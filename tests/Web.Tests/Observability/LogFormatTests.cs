@@ -11,7 +11,7 @@ public sealed class LogFormatTests
 {
     private static async Task<(TestServer Server, FormattedLogs Logs)> StartAsync(string format)
     {
-        var server = await TestServer.StartAsync(null, null, l => FormattedLogs.Replace(l, b => b.AddMoltnetConsole(format)), null);
+        var server = await TestServer.StartAsync(null, null, l => FormattedLogs.Replace(l, b => b.AddMoltnetConsole(format).AddFilter("Moltnet.Web.Requests", LogLevel.Debug)), null);
         return (server, server.Services.GetServices<ILoggerProvider>().OfType<FormattedLogs>().Single());
     }
 
@@ -72,7 +72,7 @@ public sealed class LogFormatTests
         Assert.All(lines, l => Assert.DoesNotContain('\n', l.TrimEnd('\r', '\n')));
         var line = Assert.Single(lines, l => l.Contains("RequestId:obs-text-1", StringComparison.Ordinal) && l.Contains("[2001]", StringComparison.Ordinal));
         Assert.Contains("POST /v1/rooms responded 201", line, StringComparison.Ordinal);
-        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info: ", line);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z dbug: ", line);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class LogFormatTests
         await using var server = await TestServer.StartAsync();
         await SendAsync(server, HttpMethod.Get, "/healthz", "obs-ok");
         await SendAsync(server, HttpMethod.Get, "/readyz", "obs-ok-2"); // same connection: the first request has finished
-        Assert.Single(server.Logs.Lines, l => l.StartsWith("Information Moltnet.Web.Requests: GET /healthz responded 200 in ", StringComparison.Ordinal));
+        Assert.Single(server.Logs.Lines, l => l.StartsWith("Debug Moltnet.Web.Requests: GET /healthz responded 200 in ", StringComparison.Ordinal));
     }
 
     private static List<string?> RequestIds(JsonElement entry) =>
