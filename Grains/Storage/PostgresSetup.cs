@@ -116,9 +116,6 @@ internal static class PostgresSetup
         return list;
     }
 
-    public static string? NullableString(this NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     /// <summary>True when the failure means "the database cannot be used right now" (503): lost or refused connections,
     /// timeouts, server shutting down, out of resources, read-only server, serialization failures and deadlocks.</summary>
     public static bool IsUnavailable(Exception exception) => exception switch

@@ -1,5 +1,6 @@
 using Npgsql;
 using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
@@ -39,6 +40,4 @@ public sealed partial class PostgresStore
         return EnqueueAsync(s => s.Execute("DELETE FROM events WHERE created_at < @p0", text), ct);
     }
 
-    private static StoredEvent ReadEvent(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), MoltnetJson.Deserialize<Event>(r.GetString(1))!);
 }

@@ -1,14 +1,12 @@
 using Npgsql;
 using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
 // History pages (spec §2.2) in commit order: messages by seq, artifacts by (seq, part_index).
 public sealed partial class PostgresStore
 {
-    private const string MessageColumns = "id, network_id, target_json, from_json, parts_json, mentions_json, created_at, origin_json";
-    private const string ArtifactColumns = "id, network_id, fqid, message_id, target_json, part_index, kind, media_type, filename, url, created_at";
-
     public Task<Page<Message>> ListMessagesAsync(MessageScope scope, PageRequest page, CancellationToken ct)
     {
         var where = scope.Kind switch
@@ -66,41 +64,4 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    /// <summary>Turns up to <c>limit + 1</c> rows into a page. <paramref name="newer"/>: rows run oldest→newest after the
-    /// cursor; otherwise they run newest→oldest and are reversed.</summary>
-    private static Page<T> ToPage<T>(List<T> rows, int limit, bool newer, Func<T, string> id)
-    {
-        var hasMore = rows.Count > limit;
-        if (hasMore) rows.RemoveRange(limit, rows.Count - limit);
-        if (newer) return new Page<T>(rows, new PageInfo(hasMore, NextAfter: hasMore ? id(rows[^1]) : null));
-        rows.Reverse();
-        return new Page<T>(rows, new PageInfo(hasMore, NextBefore: hasMore ? id(rows[0]) : null));
-    }
-
-    private static Message ReadMessage(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        NetworkId = r.GetString(1),
-        Target = MoltnetJson.Deserialize<Target>(r.GetString(2))!,
-        From = MoltnetJson.Deserialize<Actor>(r.GetString(3))!,
-        Parts = MoltnetJson.Deserialize<IReadOnlyList<Part>>(r.GetString(4))!,
-        Mentions = r.NullableString(5) is { } mentions ? MoltnetJson.Deserialize<IReadOnlyList<string>>(mentions) : null,
-        CreatedAt = StoreTime.Parse(r.GetString(6)),
-        Origin = MoltnetJson.Deserialize<Origin>(r.GetString(7))!,
-    };
-
-    private static Artifact ReadArtifact(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        NetworkId = r.GetString(1),
-        Fqid = r.GetString(2),
-        MessageId = r.GetString(3),
-        Target = MoltnetJson.Deserialize<Target>(r.GetString(4))!,
-        PartIndex = r.GetInt32(5),
-        Kind = r.GetString(6),
-        MediaType = r.NullableString(7),
-        Filename = r.NullableString(8),
-        Url = r.NullableString(9),
-        CreatedAt = StoreTime.Parse(r.GetString(10)),
-    };
 }

@@ -1,37 +1,12 @@
 using Npgsql;
 using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
 // Message appends (thread/DM update, message, artifacts, events in one savepoint), threads and DMs.
 public sealed partial class PostgresStore
 {
-    private const string ThreadColumns = "id, network_id, fqid, room_id, parent_message_id, message_count, last_message_at, version";
-    private const string InsertThread =
-        $"INSERT INTO threads ({ThreadColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7) ON CONFLICT (id) DO NOTHING";
-    private const string UpdateThread =
-        "UPDATE threads SET network_id = @p1, fqid = @p2, room_id = @p3, parent_message_id = @p4, message_count = @p5, " +
-        "last_message_at = @p6, version = @p7 WHERE id = @p0 AND version = @p8";
-
-    private const string DmColumns = "dm_id, network_id, fqid, message_count, last_message_at, version";
-    private const string InsertDm =
-        $"INSERT INTO dm_conversations ({DmColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5) ON CONFLICT (dm_id) DO NOTHING";
-    private const string UpdateDm =
-        "UPDATE dm_conversations SET network_id = @p1, fqid = @p2, message_count = @p3, last_message_at = @p4, version = @p5 " +
-        "WHERE dm_id = @p0 AND version = @p6";
-
-    private const string InsertMessage =
-        "INSERT INTO messages (id, network_id, target_kind, room_id, thread_id, parent_message_id, dm_id, target_json, from_json, " +
-        "parts_json, mentions_json, created_at, origin_json, seq) " +
-        "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)";
-    private const int MessageSeqSlot = 13;
-
-    private const string InsertArtifact =
-        "INSERT INTO artifacts (id, network_id, fqid, message_id, target_kind, room_id, thread_id, dm_id, target_json, part_index, " +
-        "kind, media_type, filename, url, created_at, seq) " +
-        "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15)";
-    private const int ArtifactSeqSlot = 15;
-
     public Task<AppendOutcome> AppendMessageAsync(MessageWrite write, CancellationToken ct) => Guard(() =>
     {
         var createdIndex = StoreRules.CheckMessageWrite(write);
@@ -116,33 +91,4 @@ public sealed partial class PostgresStore
         return result;
     }
 
-    private static Versioned<ThreadInfo> ReadThreadRow(NpgsqlDataReader r) => new(new ThreadInfo
-    {
-        Id = r.GetString(0),
-        NetworkId = r.GetString(1),
-        Fqid = r.GetString(2),
-        RoomId = r.GetString(3),
-        ParentMessageId = r.NullableString(4),
-        MessageCount = r.GetInt64(5),
-        LastMessageAt = StoreTime.Parse(r.GetString(6)),
-    }, r.GetInt64(7));
-
-    private static object?[] ThreadRow(ThreadInfo t, long version) =>
-        [t.Id, t.NetworkId, t.Fqid, t.RoomId, t.ParentMessageId, t.MessageCount, StoreTime.ToText(t.LastMessageAt), version];
-
-    /// <summary>The message's columns; the last slot (seq) is filled by the writer.</summary>
-    private static object?[] MessageRow(Message m) =>
-    [
-        m.Id, m.NetworkId, m.Target.Kind, m.Target.RoomId, m.Target.ThreadId, m.Target.ParentMessageId, m.Target.DmId,
-        MoltnetJson.Serialize(m.Target), MoltnetJson.Serialize(m.From), MoltnetJson.Serialize(m.Parts),
-        m.Mentions is null ? null : MoltnetJson.Serialize(m.Mentions), StoreTime.ToText(m.CreatedAt),
-        MoltnetJson.Serialize(m.Origin), null,
-    ];
-
-    /// <summary>The artifact's columns; the last slot (seq) is filled by the writer.</summary>
-    private static object?[] ArtifactRow(Artifact a) =>
-    [
-        a.Id, a.NetworkId, a.Fqid, a.MessageId, a.Target.Kind, a.Target.RoomId, a.Target.ThreadId, a.Target.DmId,
-        MoltnetJson.Serialize(a.Target), a.PartIndex, a.Kind, a.MediaType, a.Filename, a.Url, StoreTime.ToText(a.CreatedAt), null,
-    ];
 }

@@ -68,7 +68,4 @@ internal static class SqliteSetup
         while (reader.Read()) list.Add(map(reader));
         return list;
     }
-
-    public static string? NullableString(this SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
@@ -38,6 +39,4 @@ public sealed partial class SqliteStore
         return EnqueueAsync(s => s.Execute("DELETE FROM events WHERE created_at < @p0", text), ct);
     }
 
-    private static StoredEvent ReadEvent(SqliteDataReader r) =>
-        new(r.GetInt64(0), MoltnetJson.Deserialize<Event>(r.GetString(1))!);
 }

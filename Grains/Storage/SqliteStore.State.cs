@@ -1,30 +1,12 @@
 using Microsoft.Data.Sqlite;
 using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
 // Rooms, agents and generic grain state.
 public sealed partial class SqliteStore
 {
-    private const string RoomColumns = "id, network_id, fqid, name, created_at, deleted_at, visibility, write_policy, version";
-    private const string InsertRoom =
-        $"INSERT INTO rooms ({RoomColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) ON CONFLICT (id) DO NOTHING";
-    private const string UpdateRoom =
-        "UPDATE rooms SET network_id = @p1, fqid = @p2, name = @p3, created_at = @p4, deleted_at = @p5, visibility = @p6, " +
-        "write_policy = @p7, version = @p8 WHERE id = @p0 AND version = @p9";
-
-    private const string AgentColumns = "agent_id, network_id, actor_uid, actor_uri, display_name, credential_key, created_at, updated_at, version";
-    private const string InsertAgent =
-        $"INSERT INTO agents ({AgentColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) ON CONFLICT (agent_id) DO NOTHING";
-    private const string UpdateAgent =
-        "UPDATE agents SET network_id = @p1, actor_uid = @p2, actor_uri = @p3, display_name = @p4, credential_key = @p5, " +
-        "created_at = @p6, updated_at = @p7, version = @p8 WHERE agent_id = @p0 AND version = @p9";
-
-    private const string InsertGrainState =
-        "INSERT INTO grain_state (grain_type, key, state_json, version) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT DO NOTHING";
-    private const string UpdateGrainState =
-        "UPDATE grain_state SET state_json = @p2, version = @p3 WHERE grain_type = @p0 AND key = @p1 AND version = @p4";
-
     // Rooms -----------------------------------------------------------------------------------------------
 
     public Task<Versioned<RoomState>?> ReadRoomAsync(string id, CancellationToken ct) => ReadAsync(c =>
@@ -75,22 +57,6 @@ public sealed partial class SqliteStore
         }, ct);
     });
 
-    private static (RoomState State, long Version) ReadRoomRow(SqliteDataReader r) => (new RoomState(
-        new Room
-        {
-            Id = r.GetString(0),
-            NetworkId = r.GetString(1),
-            Fqid = r.GetString(2),
-            Name = r.GetString(3),
-            CreatedAt = StoreTime.Parse(r.GetString(4)),
-            Visibility = r.GetString(6),
-            WritePolicy = r.GetString(7),
-        },
-        r.NullableString(5) is { } deleted ? StoreTime.Parse(deleted) : null), r.GetInt64(8));
-
-    private static RoomState WithMembers(RoomState state, List<string> members) =>
-        members.Count == 0 ? state : state with { Room = state.Room with { Members = members } };
-
     // Agents ----------------------------------------------------------------------------------------------
 
     public Task<Versioned<AgentRegistration>?> ReadAgentAsync(string agentId, CancellationToken ct) => ReadAsync(c =>
@@ -130,18 +96,6 @@ public sealed partial class SqliteStore
             return expectedVersion + 1;
         }, ct);
     });
-
-    private static Versioned<AgentRegistration> ReadAgentRow(SqliteDataReader r) => new(new AgentRegistration
-    {
-        AgentId = r.GetString(0),
-        NetworkId = r.GetString(1),
-        ActorUid = r.GetString(2),
-        ActorUri = r.GetString(3),
-        DisplayName = r.NullableString(4),
-        CredentialKey = r.GetString(5),
-        CreatedAt = StoreTime.Parse(r.GetString(6)),
-        UpdatedAt = StoreTime.Parse(r.GetString(7)),
-    }, r.GetInt64(8));
 
     // Grain state -----------------------------------------------------------------------------------------
 
