@@ -51,13 +51,7 @@ public static class CompletionCommand
         sb.AppendLine("  done");
         sb.AppendLine("  COMPREPLY=($(compgen -W \"$(_moltnet_words \"$cmdpath\")\" -- \"$cur\"))");
         sb.AppendLine("}");
-        sb.AppendLine("_moltnet_words() {");
-        sb.AppendLine("  case \"$1\" in");
-        foreach (var (path, words) in Table(root))
-            sb.AppendLine($"    \"{path}\") echo \"{string.Join(' ', words)}\" ;;");
-        sb.AppendLine("    *) return 1 ;;");
-        sb.AppendLine("  esac");
-        sb.AppendLine("}");
+        AppendWords(sb, root);
         sb.AppendLine("complete -o default -F _moltnet moltnet");
         return sb.ToString();
     }
@@ -78,6 +72,14 @@ public static class CompletionCommand
         sb.AppendLine("  candidates=(${(s: :)$(_moltnet_words \"$cmdpath\")})");
         sb.AppendLine("  compadd -a candidates");
         sb.AppendLine("}");
+        AppendWords(sb, root);
+        sb.AppendLine("compdef _moltnet moltnet");
+        return sb.ToString();
+    }
+
+    /// <summary>The shell function both scripts share: the words that may follow a command path.</summary>
+    private static void AppendWords(StringBuilder sb, Command root)
+    {
         sb.AppendLine("_moltnet_words() {");
         sb.AppendLine("  case \"$1\" in");
         foreach (var (path, words) in Table(root))
@@ -85,7 +87,5 @@ public static class CompletionCommand
         sb.AppendLine("    *) return 1 ;;");
         sb.AppendLine("  esac");
         sb.AppendLine("}");
-        sb.AppendLine("compdef _moltnet moltnet");
-        return sb.ToString();
     }
 }
