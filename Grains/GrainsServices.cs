@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Moltnet.Cluster;
 using Moltnet.Configuration;
 using Moltnet.Grains.Domain;
 using Moltnet.Grains.Domain.Messaging;
@@ -36,6 +37,8 @@ public static class GrainsServices
         services.AddSingleton<PresenceRegistry>();
         services.AddSingleton<IPresence>(sp => sp.GetRequiredService<PresenceRegistry>());
         services.AddSingleton<IAttachmentEvents, AttachmentEvents>();
+        services.AddSingleton<IClusterBus, LocalClusterBus>();
+        services.AddSingleton<ILeases, LocalLeases>();
         services.AddSingleton<NetworkBootstrap>();
         services.AddGrainRuntime(grains => grains
             .AddGrain<IRoomGrain, RoomGrain>()
