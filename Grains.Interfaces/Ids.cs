@@ -49,8 +49,21 @@ public static partial class Ids
     }
 
     /// <summary>Actor-match: candidate names agent <paramref name="agent"/> of network <paramref name="network"/>.</summary>
-    public static bool ActorMatches(string candidate, string network, string agent) =>
-        candidate == agent || candidate == $"{network}:{agent}" || candidate == Fqid(network, "agents", agent);
+    /// <summary>Whether <paramref name="candidate"/> names <paramref name="agent"/> of <paramref name="network"/>: the bare id,
+    /// <c>network:agent</c> or the FQID <c>molt://network/agents/agent</c>. Allocation-free: it runs per event per session.</summary>
+    public static bool ActorMatches(string candidate, string network, string agent)
+    {
+        if (candidate == agent) return true;
+        var c = candidate.AsSpan();
+        if (c.Length == network.Length + 1 + agent.Length)
+            return c.StartsWith(network, StringComparison.Ordinal) && c[network.Length] == ':' && c.EndsWith(agent, StringComparison.Ordinal);
+        const string scheme = "molt://", agents = "/agents/";
+        return c.Length == scheme.Length + network.Length + agents.Length + agent.Length
+            && c.StartsWith(scheme, StringComparison.Ordinal)
+            && c[scheme.Length..].StartsWith(network, StringComparison.Ordinal)
+            && c[(scheme.Length + network.Length)..].StartsWith(agents, StringComparison.Ordinal)
+            && c.EndsWith(agent, StringComparison.Ordinal);
+    }
 
     public static string Fqid(string network, string kind, string id) => $"molt://{network}/{kind}/{id}";
 

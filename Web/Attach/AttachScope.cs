@@ -12,7 +12,10 @@ internal sealed class AttachScope(IGrainFactory grains, MoltnetConfig config, st
 {
     private readonly string _network = config.Network.Id;
     private readonly bool _publicRead = config.Auth.Mode == AuthModes.Open || config.Auth.PublicRead;
-    private Dictionary<string, Room?>? _rooms;
+    private Dictionary<string, RoomView?>? _rooms;
+
+    /// <summary>A room as this session last saw it, with its membership worked out once per room change.</summary>
+    private sealed record RoomView(Room Room, bool Member);
 
     public async ValueTask<bool> VisibleAsync(Event e, CancellationToken ct)
     {
@@ -21,13 +24,13 @@ internal sealed class AttachScope(IGrainFactory grains, MoltnetConfig config, st
         {
             case EventTypes.RoomCreated or EventTypes.RoomMembersUpdated when e.Room is { } room:
             {
-                var wasMember = IsMember(await CachedRoomAsync(room.Id, ct));
-                Rooms[room.Id] = room;
-                return seesAll || wasMember || Readable(room);
+                var wasMember = (await CachedRoomAsync(room.Id, ct))?.Member == true;
+                var view = Rooms[room.Id] = View(room);
+                return seesAll || wasMember || Readable(view);
             }
             case EventTypes.RoomRemoved when e.Room is { } removed:
                 Rooms[removed.Id] = null;
-                return seesAll || Readable(removed);
+                return seesAll || Readable(View(removed));
         }
         if (seesAll) return true;
         return e.Type switch
@@ -51,22 +54,24 @@ internal sealed class AttachScope(IGrainFactory grains, MoltnetConfig config, st
         return m.Mentions?.Any(c => IsMe(c) || (displayName is not null && c == displayName)) == true ? "mention" : null;
     }
 
-    private Dictionary<string, Room?> Rooms => _rooms ??= new(StringComparer.Ordinal);
+    private Dictionary<string, RoomView?> Rooms => _rooms ??= new(StringComparer.Ordinal);
 
     private async ValueTask<bool> MessageVisibleAsync(Message m, CancellationToken ct) => m.Target.Kind == TargetKind.Dm
         ? m.Target.ParticipantIds?.Any(IsMe) == true || IsSender(m.From)
         : Readable(await CachedRoomAsync(m.Target.RoomId, ct));
 
-    private async ValueTask<Room?> CachedRoomAsync(string? roomId, CancellationToken ct)
+    private async ValueTask<RoomView?> CachedRoomAsync(string? roomId, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(roomId)) return null;
-        if (Rooms.TryGetValue(roomId, out var room)) return room;
-        return Rooms[roomId] = await grains.GetGrain<IRoomGrain>(roomId).FindAsync(ct);
+        if (Rooms.TryGetValue(roomId, out var view)) return view;
+        var room = await grains.GetGrain<IRoomGrain>(roomId).FindAsync(ct);
+        return Rooms[roomId] = room is null ? null : View(room);
     }
 
-    private bool Readable(Room? room) => room is not null && (IsMember(room) || (_publicRead && room.Visibility == RoomVisibility.Public));
+    private RoomView View(Room room) => new(room, room.Members?.Any(IsMe) == true);
 
-    private bool IsMember(Room? room) => room?.Members?.Any(IsMe) == true;
+    private bool Readable(RoomView? view) =>
+        view is not null && (view.Member || (_publicRead && view.Room.Visibility == RoomVisibility.Public));
 
     private bool IsMe(string candidate) => Ids.ActorMatches(candidate, _network, agentId);
 

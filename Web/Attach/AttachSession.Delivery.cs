@@ -50,25 +50,10 @@ public sealed partial class AttachSession
     }
 
     /// <summary>Queues an EVENT frame, waiting a moment for room; false when the client is not draining its socket.</summary>
-    private async ValueTask<bool> EnqueueEventAsync(byte[] frame, CancellationToken ct)
+    private ValueTask<bool> EnqueueEventAsync(byte[] frame, CancellationToken ct)
     {
         var item = new Outgoing(frame, false);
-        if (_queue.Writer.TryWrite(item)) return true;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wait.CancelAfter(_g.Options.SlowConsumerGrace);
-        try
-        {
-            await _queue.Writer.WriteAsync(item, wait.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            return true; // closing anyway
-        }
+        return _queue.TryWrite(item) ? ValueTask.FromResult(true) : _queue.WriteAsync(item, _g.Options.SlowConsumerGrace, _g.Time, ct);
     }
 
     private async Task ReadLoopAsync()
@@ -99,7 +84,7 @@ public sealed partial class AttachSession
             switch (frame.Op)
             {
                 case AttachOps.Ping:
-                    if (!_queue.Writer.TryWrite(new Outgoing(PongFrame, true))) End(SlowConsumer);
+                    if (!_queue.TryWrite(new Outgoing(PongFrame, true))) End(SlowConsumer);
                     break;
                 case AttachOps.Pong:
                     break;

@@ -43,7 +43,7 @@ public sealed partial class AttachSession
     /// <summary>Drains the send queue one frame at a time until the session closes.</summary>
     private async Task WriteLoopAsync()
     {
-        var reader = _queue.Reader;
+        var reader = _queue;
         var heartbeat = false;
         try
         {

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Moltnet.Configuration;
 
 namespace Moltnet.Web.Attach;
@@ -13,7 +12,7 @@ public sealed partial class AttachSession
     private readonly WebSocket _ws;
     private readonly Caller _caller;
     private readonly CancellationToken _aborted;
-    private readonly Channel<Outgoing> _queue;
+    private readonly SendQueue<Outgoing> _queue;
     private readonly CancellationTokenSource _stop;
     private readonly TaskCompletionSource<Ending> _ending = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AttachScope? _scope;
@@ -26,11 +25,7 @@ public sealed partial class AttachSession
         _caller = caller;
         _aborted = aborted;
         CredentialKey = caller.CredentialKey;
-        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(gateway.Options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new SendQueue<Outgoing>(gateway.Options.SendQueueCapacity);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, gateway.Stopping);
     }
 
@@ -110,7 +105,7 @@ public sealed partial class AttachSession
     private async Task CloseAsync(Ending ending, Task writer, Task reader)
     {
         _closing = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await writer;
         if (_ws.State is WebSocketState.Open && ending.ErrorFrame is { } error)
             await TryWriteAsync(Encode(new AttachFrame { Op = AttachOps.Error, Error = error }));
@@ -199,7 +194,7 @@ public sealed partial class AttachSession
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
-                if (!_queue.Writer.TryWrite(new Outgoing(PingFrame, true)))
+                if (!_queue.TryWrite(new Outgoing(PingFrame, true)))
                     End(SlowConsumer);
         }
         catch (OperationCanceledException)
@@ -219,7 +214,7 @@ public sealed partial class AttachSession
     /// <summary>Queues a control frame; a full queue means the client is not reading.</summary>
     private void Enqueue(AttachFrame frame)
     {
-        if (!_queue.Writer.TryWrite(new Outgoing(Encode(frame), false)) && !_closing) End(SlowConsumer);
+        if (!_queue.TryWrite(new Outgoing(Encode(frame), false)) && !_closing) End(SlowConsumer);
     }
 
     private bool IsMe(EventAgent? a) => a is not null && AgentId is not null && a.AgentId == AgentId && a.NetworkId == _g.NetworkId;

@@ -4,7 +4,8 @@ using Moltnet.Silo.Hosting;
 
 namespace Moltnet.AttachBench;
 
-/// <summary>The server side: a Moltnet server in this process, printing its URL and running until stdin closes.</summary>
+/// <summary>The server side: a Moltnet server in this process, printing its URL and running until stdin closes; a line
+/// <c>gc</c> on stdin runs a full collection and prints <c>HEAP &lt;bytes&gt;</c>.</summary>
 internal static class BenchServer
 {
     public static async Task<int> ServeAsync()
@@ -12,14 +13,20 @@ internal static class BenchServer
         var dir = Directory.CreateTempSubdirectory("moltnet-attach-bench-").FullName;
         var config = new MoltnetConfig
         {
-            Storage = new StorageSection { Kind = StorageKinds.Memory },
             Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
             Limits = new LimitsSection { AttachPerMinute = 0, RegisterPerMinute = 0, SendPerSecond = 0, SubscriberQueue = 1024 },
         };
         await using var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
         var urls = await MoltnetServer.StartAsync(app, CancellationToken.None);
         Console.WriteLine("URL " + urls[0]);
-        await Console.In.ReadToEndAsync();
+        while (await Console.In.ReadLineAsync() is { } command)
+            if (command == "gc")
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                Console.WriteLine("HEAP " + GC.GetTotalMemory(false).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         await app.StopAsync();
         return 0;
     }

@@ -32,12 +32,29 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Resident set size of the server process in bytes.</summary>
-    public long Rss()
+    public long Rss() => Status("VmRSS:") * 1024;
+
+    /// <summary>Threads of the server process.</summary>
+    public long Threads() => Status("Threads:");
+
+    private long Status(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
         return 0;
+    }
+
+    /// <summary>Asks the server for a full blocking compacting collection, so the figures that follow count live memory,
+    /// not garbage waiting for the next collection. Returns the server's managed heap size after it.</summary>
+    public async Task<long> CollectAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("gc");
+        await _process.StandardInput.FlushAsync();
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            if (line.StartsWith("HEAP ", StringComparison.Ordinal))
+                return long.Parse(line[5..], System.Globalization.CultureInfo.InvariantCulture);
+        throw new InvalidOperationException("server exited");
     }
 
     public async ValueTask DisposeAsync()

@@ -93,6 +93,11 @@ public sealed partial class IdsTests
     [InlineData("Alpha", false)]
     [InlineData("alpha2", false)]
     [InlineData("", false)]
+    [InlineData("localxalpha", false)]
+    [InlineData("local:alphx", false)]
+    [InlineData("molt://local/agentsxalpha", false)]
+    [InlineData("molt:/xlocal/agents/alpha", false)]
+    [InlineData("molt://locax/agents/alpha", false)]
     public void Actor_matches(string candidate, bool matches) =>
         Assert.Equal(matches, Ids.ActorMatches(candidate, "local", "alpha"));
 
