@@ -94,6 +94,7 @@ export function checkObjects(items, facts, report) {
     }
   }
   for (const ing of byKind("Ingress")) {
+    if (ing.obj.spec?.ingressClassName === "nginx") checkNginxStreaming(ing, label(ing), facts, report);
     const backends = [ing.obj.spec?.defaultBackend, ...(ing.obj.spec?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => p.backend))].filter(Boolean);
     for (const b of backends) {
       const svc = find("Service", b.service?.name);
@@ -188,4 +189,16 @@ function checkServerContainer(w, pod, c, items, facts, report, at) {
   const need = (sleep ?? 0) + facts.shutdownSeconds + 5;
   if (grace < need) report.error(w.file, at, `terminationGracePeriodSeconds ${grace} < preStop ${sleep ?? 0} s + server drain ${facts.shutdownSeconds} s (MoltnetServer.cs) + 5 s margin`);
   else report.note(`k8s: ${at}: grace ${grace} s covers preStop ${sleep} s + drain ${facts.shutdownSeconds} s; port ${listen.port} (${listen.source}); probes ${facts.health.ready}, ${facts.health.ok}`);
+}
+
+/** ingress-nginx in front of SSE and WebSockets: no response buffering, and timeouts well above the keep-alive. */
+function checkNginxStreaming(ing, at, facts, report) {
+  const a = ing.obj.metadata?.annotations ?? {};
+  const key = name => `nginx.ingress.kubernetes.io/${name}`;
+  if (a[key("proxy-buffering")] !== "off") report.error(ing.file, at, `${key("proxy-buffering")} must be "off": SSE events must reach clients at once`);
+  for (const name of ["proxy-read-timeout", "proxy-send-timeout"]) {
+    const value = Number(a[key(name)]);
+    const min = 4 * facts.sseKeepAliveSeconds;
+    if (!(value >= min)) report.error(ing.file, at, `${key(name)} must be at least ${min} s (4 × the SSE keep-alive of ${facts.sseKeepAliveSeconds} s in EventsApi.cs); got ${a[key(name)] ?? "the 60 s default"}`);
+  }
 }

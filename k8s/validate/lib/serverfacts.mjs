@@ -36,6 +36,7 @@ export function readServerFacts(root, report) {
   const shutdown = need("Silo/Hosting/MoltnetServer.cs", /ShutdownTimeout\s*=\s*TimeSpan\.FromSeconds\((\d+)\)/, "the host shutdown timeout");
   const startCmd = need("Cli/Commands/StartCommand.cs", /new Command\("(\w+)"/, "the start command's name");
   const startConfig = need("Cli/Commands/StartCommand.cs", /new Option<[^>]+>\("(--[a-z-]+)"\)/, "the start command's config option");
+  const keepAlive = need("Web/Api/EventsApi.cs", /KeepAlive\s*\{\s*get;\s*set;\s*\}\s*=\s*TimeSpan\.FromSeconds\((\d+)\)/, "the SSE keep-alive interval");
   const framework = need("Directory.Build.props", /<TargetFramework>net(\d+\.\d+)<\/TargetFramework>/, "the target framework");
   const assembly = need("Cli/Cli.csproj", /<AssemblyName>([^<]+)<\/AssemblyName>/, "the CLI's assembly name");
 
@@ -54,6 +55,7 @@ export function readServerFacts(root, report) {
     configEnv: configEnv?.[1],
     nodeConfigEnv: nodeConfigEnv?.[1],
     shutdownSeconds: shutdown ? Number(shutdown[1]) : undefined,
+    sseKeepAliveSeconds: keepAlive ? Number(keepAlive[1]) : undefined,
     startCommand: startCmd?.[1],
     startConfigOption: startConfig?.[1],
     dotnetVersion: framework?.[1],
