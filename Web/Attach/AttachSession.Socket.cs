@@ -3,13 +3,13 @@ using System.Net.WebSockets;
 
 namespace Moltnet.Web.Attach;
 
-/// <summary>Frame reading (size limit, deadline) and the single writer (write deadline).</summary>
+/// <summary>Frame reading (size limit, deadline) and sending (one frame at a time, write deadline).</summary>
 public sealed partial class AttachSession
 {
     private readonly byte[] _rx = new byte[1024];
     private volatile bool _closing;
     private Task<ValueWebSocketReceiveResult>? _pendingRead;
-    private CancellationTokenSource? _writeCts;
+    private long _writeStarted;
 
     private enum FrameKind { Text, Binary, Close, TooBig }
 
@@ -40,39 +40,30 @@ public sealed partial class AttachSession
         }
     }
 
-    /// <summary>Drains the send queue one frame at a time until the session closes.</summary>
-    private async Task WriteLoopAsync()
+    /// <summary>Sends one queued frame (the send queue runs one at a time). The write deadline is watched by the heartbeat
+    /// (<see cref="WriteStuck"/>) rather than by a timer armed per frame.</summary>
+    private async ValueTask SendFrameAsync(Outgoing frame)
     {
-        var reader = _queue;
-        var heartbeat = false;
-        try
-        {
-            while (await reader.WaitToReadAsync())
-            {
-                while (!_closing && reader.TryRead(out var frame))
-                {
-                    heartbeat = frame.Heartbeat;
-                    await WriteAsync(frame.Bytes);
-                }
-                if (_closing) return;
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            var reason = heartbeat ? "heartbeat_write_failed" : "event_write_failed";
-            End(new Ending(reason, e is OperationCanceledException ? "attachment write timed out" : e.Message, true));
-        }
+        Volatile.Write(ref _writeStarted, _g.Time.GetTimestamp());
+        await _ws.SendAsync(frame.Bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        Volatile.Write(ref _writeStarted, 0);
     }
 
+    private void SendFailed(Outgoing frame, Exception e) =>
+        End(new Ending(frame.Heartbeat ? "heartbeat_write_failed" : "event_write_failed", e.Message, true));
+
+    /// <summary>True when a frame has been on its way to the socket for longer than the write timeout.</summary>
+    private bool WriteStuck()
+    {
+        var started = Volatile.Read(ref _writeStarted);
+        return started != 0 && _g.Time.GetElapsedTime(started) > _g.Options.WriteTimeout;
+    }
+
+    /// <summary>One frame with its own deadline, after the queue stopped.</summary>
     private async Task WriteAsync(byte[] bytes)
     {
-        if (_writeCts is null || !_writeCts.TryReset())
-        {
-            _writeCts?.Dispose();
-            _writeCts = new CancellationTokenSource();
-        }
-        _writeCts.CancelAfter(_g.Options.WriteTimeout);
-        await _ws.SendAsync(bytes, WebSocketMessageType.Text, true, _writeCts.Token);
+        using var cts = new CancellationTokenSource(_g.Options.WriteTimeout, _g.Time);
+        await _ws.SendAsync(bytes, WebSocketMessageType.Text, true, cts.Token);
     }
 
     /// <summary>A last frame after the writer stopped; failures only mean the peer is gone.</summary>

@@ -5,7 +5,7 @@ namespace Moltnet.Web.Attach;
 
 /// <summary>One attachment WebSocket (spec §4): HELLO, IDENTIFY, READY, then events out and ACK/PING in until the session
 /// ends. Three loops share the socket: the reader (client frames, read deadline), the delivery loop (event feed → bounded
-/// send queue) and the heartbeat; one writer drains the queue, so writes are serialized.</summary>
+/// send queue) and the heartbeat (pings, write deadline); the send queue sends one frame at a time.</summary>
 public sealed partial class AttachSession
 {
     private readonly AttachGateway _g;
@@ -25,7 +25,7 @@ public sealed partial class AttachSession
         _caller = caller;
         _aborted = aborted;
         CredentialKey = caller.CredentialKey;
-        _queue = new SendQueue<Outgoing>(gateway.Options.SendQueueCapacity);
+        _queue = new SendQueue<Outgoing>(gateway.Options.SendQueueCapacity, SendFrameAsync, SendFailed);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, gateway.Stopping);
     }
 
@@ -61,7 +61,6 @@ public sealed partial class AttachSession
 
     public async Task RunAsync()
     {
-        var writer = Task.Run(WriteLoopAsync);
         Task reader = Task.CompletedTask;
         IEventSubscription? subscription = null;
         var ready = false;
@@ -92,21 +91,19 @@ public sealed partial class AttachSession
                 ? new Ending("request_context_done", null, false)
                 : new Ending("read_error", "attachment connection lost", true));
         var ending = await _ending.Task;
-        await CloseAsync(ending, writer, reader);
+        await CloseAsync(ending, reader);
         if (subscription is not null) await subscription.DisposeAsync();
         await FinishWakesAsync(ending);
         if (ready) await DisconnectedAsync(ending);
         else if (AgentId is not null) _g.Registry.Remove(AgentId, this);
         _stop.Dispose();
-        _writeCts?.Dispose();
     }
 
     /// <summary>Stops the writer after its current frame, sends the ERROR frame, closes and waits briefly for the client.</summary>
-    private async Task CloseAsync(Ending ending, Task writer, Task reader)
+    private async Task CloseAsync(Ending ending, Task reader)
     {
         _closing = true;
-        _queue.Complete();
-        await writer;
+        if (!await _queue.CompleteAsync(_g.Options.WriteTimeout, _g.Time)) _ws.Abort();
         if (_ws.State is WebSocketState.Open && ending.ErrorFrame is { } error)
             await TryWriteAsync(Encode(new AttachFrame { Op = AttachOps.Error, Error = error }));
         if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -194,8 +191,15 @@ public sealed partial class AttachSession
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
-                if (!_queue.TryWrite(new Outgoing(PingFrame, true)))
+            {
+                if (WriteStuck())
+                {
+                    End(new Ending("event_write_failed", "attachment write timed out", true));
+                    _ws.Abort();
+                }
+                else if (!_queue.TryWrite(new Outgoing(PingFrame, true)))
                     End(SlowConsumer);
+            }
         }
         catch (OperationCanceledException)
         {

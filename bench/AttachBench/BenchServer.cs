@@ -8,11 +8,12 @@ namespace Moltnet.AttachBench;
 /// <c>gc</c> on stdin runs a full collection and prints <c>HEAP &lt;bytes&gt;</c>.</summary>
 internal static class BenchServer
 {
-    public static async Task<int> ServeAsync()
+    public static async Task<int> ServeAsync(string store)
     {
         var dir = Directory.CreateTempSubdirectory("moltnet-attach-bench-").FullName;
         var config = new MoltnetConfig
         {
+            Storage = new StorageSection { Kind = store },
             Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
             Limits = new LimitsSection { AttachPerMinute = 0, RegisterPerMinute = 0, SendPerSecond = 0, SubscriberQueue = 1024 },
         };

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using Moltnet.AttachBench;
+using Moltnet.Configuration;
 
-if (args.Length > 0 && args[0] == "serve") return await BenchServer.ServeAsync();
+if (args.Length > 1 && args[0] == "serve") return await BenchServer.ServeAsync(args[1]);
 
-var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+var store = args.FirstOrDefault(a => a.StartsWith("store=", StringComparison.Ordinal))?[6..] ?? StorageKinds.Sqlite;
+var settings = args.Where(a => !a.StartsWith("store=", StringComparison.Ordinal)).Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 int Setting(string name, int fallback) => settings.TryGetValue(name, out var v) ? v : fallback;
 
-await using var server = await ServerProcess.StartAsync();
-Console.WriteLine($"server pid {server.Pid} at {server.Url}");
+await using var server = await ServerProcess.StartAsync(store);
+Console.WriteLine($"server pid {server.Pid} at {server.Url}, storage {store}");
 var idle = await IdleMemory.RunAsync(server, Setting("idle", 1000), Setting("hold", 4));
 Console.WriteLine($"idle: {idle.Count} attachments, RSS {idle.Before / 1024.0 / 1024:0.0} MiB -> {idle.After / 1024.0 / 1024:0.0} MiB, " +
     $"{idle.PerAttachment / 1024.0:0.0} KiB per attachment (target <= 32 KiB); managed heap {idle.HeapPerAttachment / 1024.0:0.0} KiB per attachment");

@@ -16,9 +16,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Url { get; }
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync()
+    public static async Task<ServerProcess> StartAsync(string store)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!, "serve")
+        var info = new ProcessStartInfo(Environment.ProcessPath!, ["serve", store])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
