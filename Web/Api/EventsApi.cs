@@ -22,7 +22,8 @@ public static partial class EventsApi
         return app;
     }
 
-    private static async Task Stream(HttpContext http, IEventFeed feed, StreamLimiter limiter, EventVisibility visibility, OriginPolicy origins)
+    private static async Task Stream(HttpContext http, IEventFeed feed, StreamLimiter limiter, EventVisibility visibility, OriginPolicy origins,
+        Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
         if (!origins.BrowserOriginAllowed(http)) throw MoltnetException.Forbidden("origin not allowed");
         var caller = http.Caller();
@@ -35,12 +36,15 @@ public static partial class EventsApi
         var cursor = http.Request.Headers["Last-Event-ID"].ToString();
         if (cursor.Length == 0) cursor = http.Request.Query["last_event_id"].ToString();
         if (!Ids.IsValid(cursor)) cursor = "";
-        var ct = http.RequestAborted;
+        // A stopping server ends its streams at once (clients resume elsewhere by Last-Event-ID) instead of holding shutdown.
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stream.Token;
         await using var subscription = await feed.SubscribeAsync(cursor.Length == 0 ? null : cursor, ct);
 
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no"; // proxies (nginx) pass events through unbuffered
         if (HttpProtocol.IsHttp11(http.Request.Protocol)) http.Response.Headers.Connection = "keep-alive";
         var body = http.Response.Body;
         await body.WriteAsync(": stream-open\n\n"u8.ToArray(), ct);
@@ -73,7 +77,7 @@ public static partial class EventsApi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Client went away.
+            // Client went away, or the server is stopping.
         }
         finally
         {

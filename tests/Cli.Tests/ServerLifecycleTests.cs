@@ -146,4 +146,19 @@ public sealed class ServerLifecycleTests : IDisposable
         await using var again = await ServerProcess.StartAsync(Dir);
         Assert.Equal(200, (int)(await again.Client.GetAsync("/v1/rooms/drained")).StatusCode);
     }
+
+    [Fact]
+    public async Task Sigterm_ends_open_event_streams_at_once_instead_of_waiting_out_the_shutdown_timeout()
+    {
+        await using var server = await ServerProcess.StartAsync(Dir);
+        await using var sse = await SseClient.ConnectAsync(server.Client);
+        Assert.Equal(200, sse.Status);
+        Assert.Equal("no", sse.Header("X-Accel-Buffering"));
+        Assert.Equal("stream-open", (await sse.NextFrameAsync()).Comment);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, await server.TerminateAsync());
+        // The server's shutdown timeout is 10 s; a stream that held shutdown would take all of it.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"exit took {stopwatch.Elapsed}");
+        await sse.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }

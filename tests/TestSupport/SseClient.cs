@@ -22,6 +22,12 @@ public sealed class SseClient : IAsyncDisposable
 
     public int Status => (int)_response.StatusCode;
 
+    /// <summary>A response header's value, or null.</summary>
+    public string? Header(string name) => _response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+    /// <summary>Completes when the server ended the stream (all frames before the end stay readable).</summary>
+    public Task Ended => _pump;
+
     public static async Task<SseClient> ConnectAsync(HttpClient http, string path = "/v1/events/stream", string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
