@@ -34,7 +34,7 @@ public static class Compatibility
         });
 
     /// <summary>Evaluates a 2xx answer body. A body that is not a network document counts as a failed fetch.</summary>
-    public static CheckResult Evaluate(PairingConfig pairing, byte[] body, DateTimeOffset now)
+    public static CheckResult Evaluate(PairingConfig pairing, byte[] body, DateTimeOffset now, PairingDiagnostics? previous = null)
     {
         RemoteNetwork remote;
         try
@@ -43,7 +43,7 @@ public static class Compatibility
         }
         catch (JsonException)
         {
-            return Failed(now, "GET /v1/network answered with something that is not a network document");
+            return Failed(now, "GET /v1/network answered with something that is not a network document", previous);
         }
         var diagnostics = new PairingDiagnostics
         {

@@ -140,7 +140,7 @@ internal sealed partial class PairingGrain(
         }
         if (!response.IsSuccess)
             return (Compatibility.Failed(net.Now(), $"GET /v1/network answered {response.Describe()}", previous?.Diagnostics), null);
-        return (Compatibility.Evaluate(config, response.Body, net.Now()), response.Body);
+        return (Compatibility.Evaluate(config, response.Body, net.Now(), previous?.Diagnostics), response.Body);
     }
 
     private async Task<Versioned<PairingState>?> ReadStateAsync(CancellationToken ct) =>
