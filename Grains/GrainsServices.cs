@@ -4,6 +4,7 @@ using Moltnet.Cluster;
 using Moltnet.Configuration;
 using Moltnet.Grains.Domain;
 using Moltnet.Grains.Domain.Messaging;
+using Moltnet.Grains.Domain.Pairings;
 using Moltnet.Grains.Events;
 using Moltnet.Grains.Runtime;
 using Moltnet.Grains.Storage;
@@ -40,13 +41,18 @@ public static class GrainsServices
         services.AddSingleton<IClusterBus, LocalClusterBus>();
         services.AddSingleton<ILeases, LocalLeases>();
         services.AddSingleton<NetworkBootstrap>();
+        services.AddSingleton<RemoteClient>();
+        services.AddSingleton<RelaySignal>();
+        services.AddHostedService<PairingWorker>();
         services.AddGrainRuntime(grains => grains
             .AddGrain<IRoomGrain, RoomGrain>()
             .AddGrain<INetworkGrain, NetworkGrain>()
             .AddGrain<IHistoryGrain, HistoryGrain>()
             .AddGrain<IConversationGrain, ConversationGrain>()
             .AddGrain<IAgentGrain, Domain.Agents.AgentGrain>()
-            .AddGrain<IRegistryGrain, Domain.Agents.RegistryGrain>());
+            .AddGrain<IRegistryGrain, Domain.Agents.RegistryGrain>()
+            .AddGrain<IPairingGrain, PairingGrain>()
+            .AddGrain<IPairingsGrain, PairingsGrain>());
         return services;
     }
 

@@ -16,6 +16,7 @@ public static class WebServices
         services.AddSingleton<StaticTokens>();
         services.AddSingleton<NetworkDescriber>();
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
+        services.AddSingleton<IAsyncNetworkWarnings, PairingWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
         services.AddSingleton<Streaming.EventVisibility>();
         services.AddMetrics();
@@ -43,6 +44,7 @@ public static class WebServices
         app.MapRooms();
         app.MapAgents();
         app.MapMessages();
+        app.MapPairings();
         app.MapHistory();
         app.MapEvents();
         app.MapMetrics();

@@ -11,6 +11,7 @@ public sealed record MoltnetConfig
     public IReadOnlyList<RoomDeclaration> Rooms { get; init; } = [];
     public IReadOnlyList<PairingConfig> Pairings { get; init; } = [];
     public LimitsSection Limits { get; init; } = new();
+    public RelaySection Relay { get; init; } = new();
 
     /// <summary>Where the config was read from; null when running on defaults.</summary>
     public string? SourcePath { get; init; }
@@ -152,6 +153,22 @@ public sealed record PairingConfig
     public string RemoteBaseUrl { get; init; } = "";
     public string Token { get; init; } = "";
     public string Status { get; init; } = "";
+}
+
+/// <summary>Timings of pairing compatibility checks and of the relay outbox (config key <c>relay</c>).</summary>
+public sealed record RelaySection
+{
+    /// <summary>How often a pairing's compatibility is re-checked while it is connected, degraded or incompatible.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often it is re-checked while its status is error or unknown.</summary>
+    public TimeSpan ErrorCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>First retry delay of a failed relay; doubles per attempt (with jitter) up to <see cref="BackoffMax"/>.</summary>
+    public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Timeout of each outbound call to a paired network (discovery, checks, relays).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the outbox owner looks for relays queued on other replicas (local sends wake it at once).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Bounds on streams and rates. Zero disables a rate limit.</summary>

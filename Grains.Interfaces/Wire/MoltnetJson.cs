@@ -29,6 +29,7 @@ namespace Moltnet.Wire;
 [JsonSerializable(typeof(AgentRegistration))]
 [JsonSerializable(typeof(Pairing))]
 [JsonSerializable(typeof(PairingList))]
+[JsonSerializable(typeof(PairingDiagnostics))]
 [JsonSerializable(typeof(Event))]
 [JsonSerializable(typeof(AttachFrame))]
 [JsonSerializable(typeof(SendMessageRequest))]

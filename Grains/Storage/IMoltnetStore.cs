@@ -100,6 +100,23 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>Deletes events created before <paramref name="cutoff"/>; returns how many. Cursors are never reused.</summary>
     Task<int> PruneEventsAsync(DateTimeOffset cutoff, CancellationToken ct);
 
+    // Pairings --------------------------------------------------------------------------------------------
+
+    /// <summary>Stored pairing statuses, sorted by pairing id.</summary>
+    Task<IReadOnlyList<Versioned<PairingState>>> ListPairingStatesAsync(CancellationToken ct);
+
+    /// <summary>Conditional write of a pairing status as for rooms (0 = must not exist), with <paramref name="events"/>.</summary>
+    Task<long> WritePairingStateAsync(PairingState state, long expectedVersion, IReadOnlyList<Event> events, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="limit"/> queued relays of a pairing in delivery order (by seq).</summary>
+    Task<IReadOnlyList<OutboxItem>> ReadOutboxAsync(string pairingId, int limit, CancellationToken ct);
+
+    /// <summary>Removes a delivered (or finally refused) relay; false when it was already gone.</summary>
+    Task<bool> DeleteOutboxItemAsync(long id, CancellationToken ct);
+
+    /// <summary>Records a failed attempt; false when the item is gone.</summary>
+    Task<bool> RescheduleOutboxItemAsync(long id, int attempts, DateTimeOffset nextAttemptAt, string? lastError, CancellationToken ct);
+
     // Generic grain state (for grains whose state is a document) ------------------------------------------
 
     Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct);

@@ -39,6 +39,7 @@ public sealed partial class MemoryStore
             if (artifact.Target.ThreadId is { } th) Append(_artifactScopes, (TargetKind.Thread, th), a);
             if (artifact.Target.DmId is { } dm) Append(_artifactScopes, (TargetKind.Dm, dm), a);
         }
+        AddOutbox(write, message, seq);
         CommitEvents(write.Events);
         return AppendOutcome.Stored;
     }, ct);

@@ -139,6 +139,28 @@ internal static class PostgresMigrations
                 PRIMARY KEY (grain_type, key)
             );
             """),
+        (4, "pairings", """
+            CREATE TABLE pairing_status (
+                pairing_id TEXT COLLATE "C" PRIMARY KEY,
+                status TEXT COLLATE "C" NOT NULL,
+                diagnostics_json TEXT COLLATE "C",
+                changed_at TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL
+            );
+            CREATE TABLE pairing_outbox (
+                id BIGSERIAL PRIMARY KEY,
+                pairing_id TEXT COLLATE "C" NOT NULL,
+                message_id TEXT COLLATE "C" NOT NULL,
+                body_json TEXT COLLATE "C" NOT NULL,
+                seq BIGINT NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT COLLATE "C",
+                last_error TEXT COLLATE "C",
+                UNIQUE (pairing_id, message_id)
+            );
+            CREATE INDEX pairing_outbox_order ON pairing_outbox (pairing_id, seq, id);
+            """),
     ];
 
     private const string Lock = "SELECT pg_advisory_xact_lock(715308742994555159)";

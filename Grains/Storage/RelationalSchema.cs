@@ -5,7 +5,7 @@ namespace Moltnet.Grains.Storage;
 
 /// <summary>The relational schema both SQL stores share: column lists, the statements that are the same in SQLite and
 /// PostgreSQL, and the mapping between rows and wire records.</summary>
-internal static class RelationalSchema
+internal static partial class RelationalSchema
 {
     internal const string RoomColumns = "id, network_id, fqid, name, created_at, deleted_at, visibility, write_policy, version";
 

@@ -128,6 +128,28 @@ internal static class SqliteMigrations
                 PRIMARY KEY (grain_type, key)
             ) WITHOUT ROWID;
             """),
+        (4, "pairings", """
+            CREATE TABLE pairing_status (
+                pairing_id TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                diagnostics_json TEXT,
+                changed_at TEXT NOT NULL,
+                version INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE pairing_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                pairing_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                body_json TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT,
+                last_error TEXT,
+                UNIQUE (pairing_id, message_id)
+            );
+            CREATE INDEX pairing_outbox_order ON pairing_outbox (pairing_id, seq, id);
+            """),
     ];
 
     /// <summary>Applies pending migrations on an open, configured read-write connection. Writes nothing when the

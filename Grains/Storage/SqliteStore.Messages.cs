@@ -14,6 +14,8 @@ public sealed partial class SqliteStore
         var m = write.Message;
         var messageRow = MessageRow(m);
         var artifactRows = write.Artifacts.Select(ArtifactRow).ToArray();
+        var outbox = write.Outbox;
+        var createdAt = StoreTime.ToText(m.CreatedAt);
         var thread = write.Thread is { } tw ? (Write: tw, Row: ThreadRow(StoreRules.Normalize(tw.Value), tw.Version + 1)) : default;
         var dm = write.Dm is { } dw ? (Write: dw, Value: StoreRules.Normalize(dw.Value)) : default;
         return EnqueueAsync(s =>
@@ -39,6 +41,8 @@ public sealed partial class SqliteStore
                 row[ArtifactSeqSlot] = seq;
                 s.Execute(InsertArtifact, row);
             }
+            foreach (var o in outbox)
+                s.Execute(InsertOutbox, o.PairingId, m.Id, o.BodyJson, seq, createdAt);
             return AppendOutcome.Stored;
         }, ct);
     });

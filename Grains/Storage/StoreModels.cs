@@ -28,6 +28,8 @@ public sealed record MessageWrite
     public Versioned<DirectConversation>? Dm { get; init; }
     /// <summary>Events in publication order (thread.created / dm.created before message.created).</summary>
     public required IReadOnlyList<Event> Events { get; init; }
+    /// <summary>Relays to queue with the message (nothing is queued for a duplicate).</summary>
+    public IReadOnlyList<OutboxEntry> Outbox { get; init; } = [];
 }
 
 public enum AppendOutcome

@@ -82,11 +82,30 @@ internal static class StoreRules
         ArgumentNullException.ThrowIfNull(write.Events);
         if (write.Thread is { } t) CheckExpected(t.Version);
         if (write.Dm is { } d) CheckExpected(d.Version);
+        CheckOutbox(write.Outbox);
         for (var i = write.Events.Count - 1; i >= 0; i--)
         {
             if (write.Events[i].Type == EventTypes.MessageCreated) return i;
         }
         throw new ArgumentException("a message write must carry its message.created event", nameof(write));
+    }
+
+    public static void CheckPairingState(PairingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrEmpty(state.PairingId);
+        ArgumentException.ThrowIfNullOrEmpty(state.Status);
+    }
+
+    public static void CheckOutbox(IReadOnlyList<OutboxEntry> outbox)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        foreach (var entry in outbox)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            ArgumentException.ThrowIfNullOrEmpty(entry.PairingId);
+            ArgumentException.ThrowIfNullOrEmpty(entry.BodyJson);
+        }
     }
 
     public static void CheckEvents(IReadOnlyList<Event> events)

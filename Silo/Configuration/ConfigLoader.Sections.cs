@@ -111,6 +111,35 @@ public static partial class ConfigLoader
         };
     }
 
+    private static readonly string[] RelayKeys =
+        ["check_interval", "error_check_interval", "backoff_min", "backoff_max", "request_timeout", "poll_interval"];
+
+    private static RelaySection MapRelay(ConfigMap m)
+    {
+        var d = new RelaySection();
+        var relay = new RelaySection
+        {
+            CheckInterval = Duration(m, "check_interval") ?? d.CheckInterval,
+            ErrorCheckInterval = Duration(m, "error_check_interval") ?? d.ErrorCheckInterval,
+            BackoffMin = Duration(m, "backoff_min") ?? d.BackoffMin,
+            BackoffMax = Duration(m, "backoff_max") ?? d.BackoffMax,
+            RequestTimeout = Duration(m, "request_timeout") ?? d.RequestTimeout,
+            PollInterval = Duration(m, "poll_interval") ?? d.PollInterval,
+        };
+        if (relay.BackoffMax < relay.BackoffMin)
+            m.Error("backoff_max", $"must not be shorter than backoff_min (got {m.String("backoff_max")})");
+        return relay;
+    }
+
+    /// <summary>A positive duration, or null when absent or invalid (reported).</summary>
+    private static TimeSpan? Duration(ConfigMap m, string key)
+    {
+        if (NonEmpty(m.String(key)) is not { } text) return null;
+        if (ConfigValues.TryParseDuration(text, out var value) && value > TimeSpan.Zero) return value;
+        m.Error(key, $"must be a positive duration such as 500ms, 30s or 5m (got \"{text}\")");
+        return null;
+    }
+
     /// <summary>A non-negative integer, or null when absent or invalid (reported).</summary>
     private static int? Count(ConfigMap m, string key)
     {

@@ -15,7 +15,7 @@ public static partial class ConfigLoader
     /// <summary>Source label for errors about values that did not come from a file.</summary>
     private const string NoFileSource = "environment";
 
-    private static readonly string[] RootKeys = ["version", "network", "server", "auth", "storage", "rooms", "pairings", "limits"];
+    private static readonly string[] RootKeys = ["version", "network", "server", "auth", "storage", "rooms", "pairings", "limits", "relay"];
 
     /// <summary>The file names looked for in the working directory, in order.</summary>
     public static IReadOnlyList<string> FileNames { get; } = ["Moltnet", "moltnet.yaml", "moltnet.yml", "moltnet.json"];
@@ -83,6 +83,7 @@ public static partial class ConfigLoader
             Rooms = MapRooms(root),
             Pairings = MapPairings(root.List("pairings"), ctx.Source, ctx.Errors, ctx.PlaintextSecrets),
             Limits = MapLimits(root.Map("limits", LimitKeys)),
+            Relay = MapRelay(root.Map("relay", RelayKeys)),
         };
     }
 

@@ -17,22 +17,32 @@ public static class NetworkApi
             .RequireScopes(Scopes.Admin);
         app.MapGet("/", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
         app.MapGet("/console", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
-        app.MapGet("/v1/network", (HttpContext http, NetworkDescriber describer) => Reply.Ok(describer.Describe(http.Caller())))
+        app.MapGet("/v1/network", async (HttpContext http, NetworkDescriber describer) =>
+                Reply.Ok(await describer.DescribeAsync(http.Caller(), http.RequestAborted)))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin, Scopes.Pair, Scopes.Attach);
         return app;
     }
 }
 
 /// <summary>Builds the <see cref="Network"/> document from config and live state.</summary>
-public sealed class NetworkDescriber(MoltnetConfig config, IEnumerable<INetworkWarnings> warningSources)
+public sealed class NetworkDescriber(MoltnetConfig config, IEnumerable<INetworkWarnings> warningSources,
+    IEnumerable<IAsyncNetworkWarnings> asyncSources)
 {
     public static readonly string Version = typeof(NetworkDescriber).Assembly.GetName().Version?.ToString(3) ?? "0.0.0-dev";
 
-    public Network Describe(Caller caller)
+    /// <summary>The document with live warnings (pairing status comes from the store, so every replica answers the same).</summary>
+    public async Task<Network> DescribeAsync(Caller caller, CancellationToken ct)
+    {
+        var extra = new List<Warning>();
+        foreach (var source in asyncSources) extra.AddRange(await source.CurrentAsync(ct));
+        return Describe(caller, extra);
+    }
+
+    public Network Describe(Caller caller, IReadOnlyList<Warning>? extraWarnings = null)
     {
         var auth = config.Auth;
         var open = auth.Mode == AuthModes.Open;
-        var warnings = warningSources.SelectMany(w => w.Current()).ToList();
+        var warnings = warningSources.SelectMany(w => w.Current()).Concat(extraWarnings ?? []).ToList();
         return new Network(
             config.Network.Id,
             config.Network.Name,
@@ -57,6 +67,12 @@ public sealed class NetworkDescriber(MoltnetConfig config, IEnumerable<INetworkW
 public interface INetworkWarnings
 {
     IEnumerable<Warning> Current();
+}
+
+/// <summary>A source of warnings that needs I/O (e.g. the shared pairing status).</summary>
+public interface IAsyncNetworkWarnings
+{
+    Task<IReadOnlyList<Warning>> CurrentAsync(CancellationToken ct);
 }
 
 /// <summary>Warns when the server listens beyond loopback with no authentication.</summary>

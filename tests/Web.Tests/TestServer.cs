@@ -30,7 +30,8 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>Also applies <paramref name="logging"/> after the captured logs, and exports over OTLP when
     /// <paramref name="otlp"/> is given (instead of reading the process environment).</summary>
-    internal static async Task<TestServer> StartAsync(MoltnetConfig? config, string? dir, Action<ILoggingBuilder>? logging, OtlpExport? otlp)
+    internal static async Task<TestServer> StartAsync(MoltnetConfig? config, string? dir, Action<ILoggingBuilder>? logging, OtlpExport? otlp,
+        string url = "http://127.0.0.1:0")
     {
         dir ??= System.IO.Directory.CreateTempSubdirectory("moltnet-web-").FullName;
         config ??= new MoltnetConfig
@@ -39,7 +40,7 @@ public sealed class TestServer : IAsyncDisposable
             Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
         };
         var logs = new CapturedLogs();
-        var app = MoltnetServer.Build(config, dir, "http://127.0.0.1:0", l =>
+        var app = MoltnetServer.Build(config, dir, url, l =>
         {
             l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
             logging?.Invoke(l);
@@ -47,6 +48,9 @@ public sealed class TestServer : IAsyncDisposable
         var urls = await MoltnetServer.StartAsync(app, CancellationToken.None);
         return new TestServer(app, urls[0], dir, logs);
     }
+
+    /// <summary>Starts on a given URL (e.g. the port of a stopped server, to restart it on its data directory).</summary>
+    public static Task<TestServer> StartAtAsync(MoltnetConfig config, string dir, string url) => StartAsync(config, dir, null, null, url);
 
     public HttpClient ClientWithToken(string token)
     {

@@ -99,7 +99,16 @@ internal sealed partial class ConversationGrain
             Message = message,
             CreatedAt = message.CreatedAt,
         });
-        return new MessageWrite { Message = message, Artifacts = ArtifactExtractor.Extract(message), Thread = thread, Dm = dm, Events = events };
+        return new MessageWrite
+        {
+            Message = message,
+            Artifacts = ArtifactExtractor.Extract(message),
+            Thread = thread,
+            Dm = dm,
+            Events = events,
+            // Relays commit with the message: nothing accepted here can miss its relay (design §5).
+            Outbox = Pairings.RelayPlanner.Plan(message, net.NetworkId, net.Config.Pairings),
+        };
     }
 
     /// <summary>Network aliases for <c>@alias:agent</c> mentions: local id and name, and each pairing's names.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Moltnet.Grains.Domain.Pairings;
 using Moltnet.Grains.Runtime;
 using Moltnet.Grains.Storage;
 using Moltnet.Wire;
@@ -6,7 +7,7 @@ using Moltnet.Wire;
 namespace Moltnet.Grains.Domain.Messaging;
 
 /// <summary>Serializes the posts of one room, thread or DM and stores each with its events in one transaction.</summary>
-internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net, Telemetry telemetry) : Grain, IConversationGrain
+internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net, Telemetry telemetry, RelaySignal relay) : Grain, IConversationGrain
 {
     private Versioned<ThreadInfo>? _thread;
     private Versioned<DirectConversation>? _dm;
@@ -101,10 +102,11 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         _lastCreatedAt = message.CreatedAt;
         if (write.Thread is { } t) _thread = t with { Version = t.Version + 1 };
         if (write.Dm is { } d) _dm = d with { Version = d.Version + 1 };
-        return CompleteAsync(append, message.Id, eventId, write.Thread?.Version == 0, write.Dm?.Version == 0);
+        return CompleteAsync(append, write.Outbox, message.Id, eventId, write.Thread?.Version == 0, write.Dm?.Version == 0);
     }
 
-    private async Task<MessageAccepted> CompleteAsync(Task<AppendOutcome> append, string id, string eventId, bool threadCreated, bool dmCreated)
+    private async Task<MessageAccepted> CompleteAsync(Task<AppendOutcome> append, IReadOnlyList<OutboxEntry> outbox, string id, string eventId,
+        bool threadCreated, bool dmCreated)
     {
         AppendOutcome outcome;
         try
@@ -127,6 +129,7 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
             return new MessageAccepted(id, eventId, true, false, false);
         }
         telemetry.CountAcceptedMessage();
+        foreach (var entry in outbox) relay.Signal(entry.PairingId); // queued with the message; delivery runs after the commit
         return new MessageAccepted(id, eventId, true, threadCreated, dmCreated);
     }
 
