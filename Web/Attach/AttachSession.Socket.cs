@@ -7,7 +7,6 @@ namespace Moltnet.Web.Attach;
 public sealed partial class AttachSession
 {
     private readonly byte[] _rx = new byte[1024];
-    private volatile bool _closing;
     private Task<ValueWebSocketReceiveResult>? _pendingRead;
     private long _writeStarted;
 

@@ -102,7 +102,6 @@ public sealed partial class AttachSession
     /// <summary>Stops the writer after its current frame, sends the ERROR frame, closes and waits briefly for the client.</summary>
     private async Task CloseAsync(Ending ending, Task reader)
     {
-        _closing = true;
         if (!await _queue.CompleteAsync(_g.Options.WriteTimeout, _g.Time)) _ws.Abort();
         if (_ws.State is WebSocketState.Open && ending.ErrorFrame is { } error)
             await TryWriteAsync(Encode(new AttachFrame { Op = AttachOps.Error, Error = error }));
@@ -218,7 +217,7 @@ public sealed partial class AttachSession
     /// <summary>Queues a control frame; a full queue means the client is not reading.</summary>
     private void Enqueue(AttachFrame frame)
     {
-        if (!_queue.TryWrite(new Outgoing(Encode(frame), false)) && !_closing) End(SlowConsumer);
+        if (!_queue.TryWrite(new Outgoing(Encode(frame), false))) End(SlowConsumer);
     }
 
     private bool IsMe(EventAgent? a) => a is not null && AgentId is not null && a.AgentId == AgentId && a.NetworkId == _g.NetworkId;
