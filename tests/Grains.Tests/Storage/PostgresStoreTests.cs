@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
+using Moltnet.TestSupport;
 using Xunit.Abstractions;
 using Moltnet.Grains.Storage;
 using Moltnet.Wire;
