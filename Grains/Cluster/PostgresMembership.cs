@@ -15,8 +15,16 @@ public sealed partial class PostgresMembership(PostgresClusterDb db, ReplicaIden
 
     private IConnectionCounts? Counts => services.GetService<IConnectionCounts>();
 
-    public async Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken ct) =>
-        await db.QueryAsync("""
+    /// <summary>Live replicas; this replica's row shows its counts as of now rather than as of its last heartbeat.</summary>
+    public async Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken ct)
+    {
+        var rows = await ReadAsync(ct);
+        var now = Counts?.Current();
+        return [.. rows.Select(r => r.Id == replica.Id && now is not null ? r with { Connections = now } : r)];
+    }
+
+    private Task<List<ReplicaInfo>> ReadAsync(CancellationToken ct) =>
+        db.QueryAsync("""
             SELECT replica_id, address, started_at, heartbeat_at, sse, attach, nodes FROM cluster_members
             WHERE heartbeat_at >= clock_timestamp() - @p0 ORDER BY replica_id
             """, r => new ReplicaInfo(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1),
