@@ -37,6 +37,7 @@ public sealed class AuthMatrixTests
             [401, 401, 403, 202, 403, 403, 403, 409, 403, 403]),
         ("POST", "/v1/agents/register", """{"requested_agent_id":"reg-{k}"}""", [201, 401, 403, 403, 201, 201, 403, 409, 201, 403]),
         ("GET", "/v1/events/stream", null, [401, 401, 200, 403, 200, 403, 403, 403, 200, 403]),
+        ("GET", "/v1/cluster", null, [401, 401, 403, 403, 200, 403, 403, 403, 200, 200]),
     ];
 
     [Fact]
