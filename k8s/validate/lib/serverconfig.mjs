@@ -3,9 +3,7 @@ import { listenPort } from "./serverfacts.mjs";
 
 /** Environment variables the server reads that are not in its sources yet (built on another branch): a warning,
  *  not an error, until the code that reads them lands; then the entry should go. */
-export const PENDING_ENV = new Map([
-  ["MOLTNET_REPLICA_ID", "replica id in the cluster membership table and GET /v1/cluster (issue 6, cluster work)"],
-]);
+export const PENDING_ENV = new Map([]);
 
 /** value_env names the config's tokens read their secrets from. */
 export function valueEnvNames(config) {
