@@ -11,6 +11,8 @@ internal sealed record BenchOptions
           ingest     messages/s accepted (202) by closed-loop HTTP writers, optionally with SSE observers
           latency    post-to-delivery latency at a fixed open-loop rate, measured at every SSE observer
           all        ingest --observers 0, ingest --observers 100, latency (writes bench/results/latest.md)
+          cluster    1 vs 3 replicas on one PostgreSQL (started by the bench): accepted msg/s of closed-loop writers
+                     spread over the replicas, and cross-replica delivery latency at a fixed rate (default 250 msg/s)
 
         options:
           --duration S          measured seconds per scenario (default 10)
@@ -35,6 +37,7 @@ internal sealed record BenchOptions
     public int Writers { get; init; } = 64;
     public int? Observers { get; init; }
     public int Rate { get; init; } = 1000;
+    public bool RateSet { get; init; }
     public int Connections { get; init; } = 64;
     public int Payload { get; init; } = 64;
     public int Rooms { get; init; } = 1;
@@ -56,7 +59,7 @@ internal sealed record BenchOptions
     /// <summary>True when the run has the issue's setup (a started SQLite server on its default settings, one room), so its targets apply.</summary>
     public bool IssueSetup => Url is null && Storage == "sqlite" && Rooms == 1 && ServerLogLevel is null;
 
-    public static readonly string[] Scenarios = ["ingest", "latency", "all"];
+    public static readonly string[] Scenarios = ["ingest", "latency", "all", "cluster"];
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -74,7 +77,7 @@ internal sealed record BenchOptions
                 "--warmup" => o with { Warmup = NonNegative(name, value) },
                 "--writers" => o with { Writers = Positive(name, value) },
                 "--observers" => o with { Observers = NonNegative(name, value) },
-                "--rate" => o with { Rate = Positive(name, value) },
+                "--rate" => o with { Rate = Positive(name, value), RateSet = true },
                 "--connections" => o with { Connections = Positive(name, value) },
                 "--payload" => o with { Payload = Positive(name, value) },
                 "--rooms" => o with { Rooms = Positive(name, value) },

@@ -13,6 +13,9 @@ internal static class Scenarios
             case "latency":
                 results.Add(await LatencyScenario.RunAsync(o, ct));
                 break;
+            case "cluster":
+                results.AddRange(await ClusterScenario.RunAsync(o, ct));
+                break;
             default:
                 var bare = await IngestScenario.RunAsync(o, 0, null, ct);
                 results.Add(bare);

@@ -42,7 +42,8 @@ internal sealed partial class ServerHost : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> start</c> on a free loopback port and waits for <c>/healthz</c>.</summary>
-    public static async Task<ServerHost> StartAsync(string dll, string storage, string? logLevel, CancellationToken ct)
+    public static async Task<ServerHost> StartAsync(string dll, string storage, string? logLevel, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? env = null)
     {
         var dir = Directory.CreateTempSubdirectory("moltnet-bench-").FullName;
         await File.WriteAllTextAsync(Path.Combine(dir, "Moltnet"), ConfigFile, ct);
@@ -62,6 +63,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         psi.Environment["MOLTNET_LISTEN_ADDR"] = $"127.0.0.1:{port}";
         psi.Environment["MOLTNET_STORAGE_KIND"] = storage;
         if (storage == "sqlite") psi.Environment["MOLTNET_SQLITE_PATH"] = Path.Combine(dir, "moltnet.db");
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server");
         var host = new ServerHost($"http://127.0.0.1:{port}", process, dir);
         try
@@ -174,7 +176,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

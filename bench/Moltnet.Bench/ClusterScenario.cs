@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Moltnet.Bench;
+
+/// <summary><c>cluster</c>: 1 and then 3 replicas (<c>moltnet start</c> processes) on one PostgreSQL database the bench
+/// starts. Two phases per setup, each on the same replicas:
+/// <list type="bullet">
+/// <item>throughput: <c>--writers</c> closed-loop writers spread round-robin over the replicas, one SSE observer per
+/// replica that must receive every accepted message;</item>
+/// <item>latency: messages sent open-loop at a fixed rate round-robin over the replicas; for every (message, observer on
+/// a <em>different</em> replica) pair, the time from issuing the POST to reading the event (with one replica: the
+/// observer on the same one, the baseline).</item>
+/// </list>
+/// Targets (issue 6): 3 replicas accept ≥ 1.0× what one does; cross-replica p99 ≤ one replica's p99 + 50 ms.</summary>
+internal static class ClusterScenario
+{
+    public const double AddedP99TargetMs = 50;
+    public const int DefaultRate = 250;
+
+    private sealed record Setup(int Replicas, double Accepted, long Missing, int Errors, double P50, double P99, double Max, long LatencyMissing, string Cpu);
+
+    public static async Task<List<ScenarioResult>> RunAsync(BenchOptions o, CancellationToken ct)
+    {
+        if (o.Url is not null) throw new InvalidOperationException("the cluster scenario starts its own replicas and PostgreSQL: drop --url");
+        var dll = await RepoPaths.ServerDllAsync(o, ct);
+        var rate = o.RateSet ? o.Rate : DefaultRate;
+        await using var pg = await PgServer.StartAsync(ct);
+        var results = new List<ScenarioResult>();
+        var setups = new List<Setup>();
+        foreach (var n in new[] { 1, 3 })
+        {
+            var (setup, result) = await RunSetupAsync(o, pg, dll, n, rate, ct);
+            setups.Add(setup);
+            results.Add(result);
+        }
+        var one = setups[0];
+        var three = setups[1];
+        var ratio = three.Accepted / Math.Max(one.Accepted, 1e-9);
+        var added = three.P99 - one.P99;
+        var honest = setups.All(s => s.Missing == 0 && s.LatencyMissing == 0 && s.Errors == 0);
+        results.Add(new ScenarioResult("cluster: 3 vs 1 replica",
+            $"postgres, {o.Writers} writers / {Stats.Count(rate)} msg/s open-loop, 1 observer per replica",
+            [
+                new("throughput 3 ÷ 1", $"{ratio:0.00}× ({Stats.Count(three.Accepted)} vs {Stats.Count(one.Accepted)} msg/s)"),
+                new("added p99 (cross-replica − single)", $"{Stats.Ms(added)} ({Stats.Ms(three.P99)} vs {Stats.Ms(one.P99)})"),
+            ],
+            $"≥ 1.0× throughput; added p99 ≤ {AddedP99TargetMs:0} ms; every delivery",
+            honest && ratio >= 1.0 && added <= AddedP99TargetMs,
+            []));
+        return results;
+    }
+
+    private static async Task<(Setup, ScenarioResult)> RunSetupAsync(BenchOptions o, PgServer pg, string dll, int n, int rate, CancellationToken ct)
+    {
+        var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {o.Writers} writers then {Stats.Count(rate)} msg/s open-loop, 1 observer per replica, {o.Duration} s (+{o.Warmup} s warm-up) each";
+        Console.WriteLine($"cluster: {parameters}");
+        var dsn = await pg.CreateDatabaseAsync($"bench_{n}_{BenchHttp.NewRunTag()}", ct);
+        var hosts = new List<ServerHost>();
+        try
+        {
+            hosts.Add(await StartReplicaAsync(o, dll, dsn, 1, ct));
+            hosts.AddRange(await Task.WhenAll(Enumerable.Range(2, n - 1).Select(i => StartReplicaAsync(o, dll, dsn, i, ct))));
+            using (var admin = BenchHttp.Client(hosts[0].Url, 2, TimeSpan.FromSeconds(30))) await BenchHttp.EnsureRoomsAsync(admin, 1, ct);
+
+            var (accepted, missing, errors, cpu) = await ThroughputAsync(o, hosts, ct);
+            var (p50, p99, max, latencyMissing, latencyErrors, pairs) = await LatencyAsync(o, hosts, rate, ct);
+            var setup = new Setup(n, accepted, missing, errors + latencyErrors, p50, p99, max, latencyMissing, cpu);
+            var figures = new List<Figure>
+            {
+                new("accepted", $"{Stats.Count(accepted)} msg/s"),
+                new("deliveries", missing == 0 ? "all, on every replica" : $"{Stats.Count(missing)} MISSING"),
+                new("errors", (errors + latencyErrors).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new(n == 1 ? "delivery p50 / p99 / max (same replica)" : "delivery p50 / p99 / max (cross-replica)",
+                    $"{Stats.Ms(p50)} / {Stats.Ms(p99)} / {Stats.Ms(max)}"),
+                new("missing deliveries (latency)", Stats.Count(latencyMissing)),
+                new("cpu (throughput window)", cpu),
+            };
+            List<string> details = [$"{Stats.Count(pairs)} (message, observer) pairs measured for latency"];
+            foreach (var h in hosts) details.Add($"{h.Url}: stopped, exit code {await h.StopAsync()}");
+            return (setup, new ScenarioResult($"cluster ({n} replica{(n == 1 ? "" : "s")})", parameters, figures, null, null, details)
+            {
+                Throughput = accepted,
+                ServerLog = string.Join("\n---\n", hosts.Select(h => h.LogDigest())),
+            });
+        }
+        finally
+        {
+            foreach (var h in hosts) await h.DisposeAsync();
+        }
+    }
+
+    private static Task<ServerHost> StartReplicaAsync(BenchOptions o, string dll, string dsn, int i, CancellationToken ct) =>
+        ServerHost.StartAsync(dll, "postgres", o.ServerLogLevel, ct, new Dictionary<string, string>
+        {
+            ["MOLTNET_POSTGRES_DSN"] = dsn,
+            ["MOLTNET_REPLICA_ID"] = $"bench-r{i}",
+        });
+
+    private static async Task<(double PerSecond, long Missing, int Errors, string Cpu)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
+    {
+        var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
+        var groups = await Task.WhenAll(hosts.Select(h => ObserverGroup.ConnectAsync(h.Url, 1, prefix, ct)));
+        var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Writers, TimeSpan.FromSeconds(30))).ToList();
+        try
+        {
+            var text = BenchHttp.Payload(o.Payload);
+            var seq = -1L;
+            var errors = 0;
+            var measureFrom = Stopwatch.GetTimestamp() + o.Warmup * Stopwatch.Frequency;
+            var measureTo = measureFrom + o.Duration * Stopwatch.Frequency;
+            var cpu = CpuAsync(hosts, measureFrom, measureTo, ct);
+            var perWriter = await Task.WhenAll(Enumerable.Range(0, o.Writers).Select(w => Task.Run(async () =>
+            {
+                var http = clients[w % clients.Count];
+                var accepted = new List<long>();
+                var inWindow = 0L;
+                while (Stopwatch.GetTimestamp() is var t0 && t0 < measureTo)
+                {
+                    var s = Interlocked.Increment(ref seq);
+                    using var request = BenchHttp.PostMessage(prefix, s, text, 1);
+                    try
+                    {
+                        using var response = await http.SendAsync(request, ct);
+                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        {
+                            accepted.Add(s);
+                            if (t0 >= measureFrom) inWindow++;
+                            continue;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                    {
+                    }
+                    Interlocked.Increment(ref errors);
+                    await Task.Delay(10, ct);
+                }
+                return (accepted, inWindow);
+            }, ct)));
+            var cpuText = await cpu;
+            var all = perWriter.SelectMany(w => w.accepted).ToList();
+            foreach (var g in groups) await g.DrainAsync(all.Count, TimeSpan.FromSeconds(15), ct);
+            var missing = groups.Sum(g => g.MissingDeliveries(all));
+            return (perWriter.Sum(w => w.inWindow) / (double)o.Duration, missing, errors, cpuText);
+        }
+        finally
+        {
+            foreach (var g in groups) await g.DisposeAsync();
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    private static async Task<(double P50, double P99, double Max, long Missing, int Errors, long Pairs)> LatencyAsync(BenchOptions o, List<ServerHost> hosts,
+        int rate, CancellationToken ct)
+    {
+        var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
+        var groups = await Task.WhenAll(hosts.Select(h => ObserverGroup.ConnectAsync(h.Url, 1, prefix, ct)));
+        var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Connections, TimeSpan.FromSeconds(30))).ToList();
+        try
+        {
+            var text = BenchHttp.Payload(o.Payload);
+            var total = rate * (o.Warmup + o.Duration);
+            var firstMeasured = rate * o.Warmup;
+            var sentAt = new long[total];
+            var ok = new bool[total];
+            var sends = new Task[total];
+            var errors = 0;
+            async Task SendAsync(int i)
+            {
+                using var request = BenchHttp.PostMessage(prefix, i, text, 1);
+                sentAt[i] = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await clients[i % clients.Count].SendAsync(request, ct);
+                    ok[i] = response.StatusCode == HttpStatusCode.Accepted;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                }
+                if (!ok[i]) Interlocked.Increment(ref errors);
+            }
+            var interval = Stopwatch.Frequency / (double)rate;
+            var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
+            var next = 0;
+            while (next < total)
+            {
+                while (next < total && start + (long)(next * interval) <= Stopwatch.GetTimestamp()) sends[next] = SendAsync(next++);
+                if (next < total) await Task.Delay(1, ct);
+            }
+            await Task.WhenAll(sends);
+            var accepted = Enumerable.Range(0, total).Where(i => ok[i]).ToList();
+            foreach (var g in groups) await g.DrainAsync(accepted.Count, TimeSpan.FromSeconds(15), ct);
+            var pairs = new List<long>();
+            var missing = 0L;
+            foreach (var i in accepted.Where(i => i >= firstMeasured))
+            {
+                var sender = i % hosts.Count;
+                for (var r = 0; r < hosts.Count; r++)
+                {
+                    if (hosts.Count > 1 && r == sender) continue; // cross-replica pairs only
+                    var at = groups[r].Observers[0].Log.ReceivedAt(i);
+                    if (at == 0) missing++;
+                    else pairs.Add(at - sentAt[i]);
+                }
+            }
+            var sorted = Stats.SortedMs(pairs);
+            return (Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99), Stats.Percentile(sorted, 100), missing, errors, pairs.Count);
+        }
+        finally
+        {
+            foreach (var g in groups) await g.DisposeAsync();
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    private static async Task<string> CpuAsync(List<ServerHost> hosts, long from, long to, CancellationToken ct)
+    {
+        await Task.Delay(Stats.Until(from), ct);
+        var windows = hosts.Select(h => new CpuWindow(h)).ToList();
+        await Task.Delay(Stats.Until(to), ct);
+        return string.Join("; ", windows.Select((w, i) => $"r{i + 1}: {w.Summary()}"));
+    }
+}

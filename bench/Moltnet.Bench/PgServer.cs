@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace Moltnet.Bench;
+
+/// <summary>A throwaway PostgreSQL server for the <c>cluster</c> scenario: <c>initdb</c> + <c>pg_ctl</c> from the machine's
+/// PostgreSQL install (run as the <c>postgres</c> user when the bench runs as root) in a temp dir, on a free loopback
+/// port, durable settings (<c>fsync</c>, <c>synchronous_commit</c> on). Stopped and deleted on dispose.</summary>
+internal sealed class PgServer : IAsyncDisposable
+{
+    private readonly string _root;
+    private readonly string _bin;
+
+    private PgServer(string root, string bin, int port)
+    {
+        _root = root;
+        _bin = bin;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<PgServer> StartAsync(CancellationToken ct)
+    {
+        var bin = FindBinDir() ?? throw new InvalidOperationException(
+            "the cluster scenario needs PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql");
+        var root = Directory.CreateTempSubdirectory("moltnet-bench-pg-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "sock"));
+        if (IsRoot) await RunAsync("chown", ["-R", "postgres:postgres", root], ct);
+        var pg = new PgServer(root, bin, ServerHost.FreePort());
+        await pg.RunPgAsync("initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions", "-D", Path.Combine(root, "data")], ct);
+        await pg.RunPgAsync("pg_ctl", ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
+            $"-p {pg.Port} -k {Path.Combine(root, "sock")} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200", "start"], ct);
+        return pg;
+    }
+
+    /// <summary>Creates an empty database and returns its DSN.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct)
+    {
+        await RunPgAsync("psql", ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres",
+            "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE {name}"], ct);
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunPgAsync("pg_ctl", ["-D", Path.Combine(_root, "data"), "-m", "fast", "-w", "stop"], CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private Task RunPgAsync(string tool, string[] args, CancellationToken ct)
+    {
+        var exe = Path.Combine(_bin, tool);
+        return IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", exe, .. args], ct) : RunAsync(exe, args, ct);
+    }
+
+    private static async Task RunAsync(string file, string[] args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not run {file}");
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {await stdout}{await stderr}");
+    }
+
+    private static string? FindBinDir()
+    {
+        static bool Ok(string dir) => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "psql"));
+        if (!Directory.Exists("/usr/lib/postgresql")) return null;
+        return Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, "bin")).FirstOrDefault(Ok);
+    }
+}
