@@ -10,7 +10,8 @@ internal static class RepoPaths
         Up(Directory.GetCurrentDirectory()) ?? Up(AppContext.BaseDirectory);
 
     public static string ResultsDir(BenchOptions o) =>
-        o.ResultsDir ?? (Root() is { } root ? Path.Combine(root, "bench", "results") : Path.Combine(Directory.GetCurrentDirectory(), "bench-results"));
+        o.ResultsDir ?? (Root() is { } root ? Path.Combine(root, "bench", "results", o.Scenario == "cluster" ? "cluster" : "")
+            : Path.Combine(Directory.GetCurrentDirectory(), "bench-results"));
 
     /// <summary>The server to start: <c>--server-dll</c>, else the Release build of <c>Cli</c> (built once if missing).</summary>
     public static async Task<string> ServerDllAsync(BenchOptions o, CancellationToken ct)
