@@ -23,6 +23,7 @@ public static class WebServices
         services.AddSingleton<Telemetry>();
         services.AddSingleton<Metrics.PrometheusExporter>();
         services.AddMoltnetAttachments();
+        services.AddSingleton<Cluster.IConnectionCounts, Api.WebConnectionCounts>();
         return services;
     }
 
@@ -48,6 +49,7 @@ public static class WebServices
         app.MapHistory();
         app.MapEvents();
         app.MapMetrics();
+        app.MapCluster();
         app.MapAttach();
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
