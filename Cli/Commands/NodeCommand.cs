@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Moltnet.NodeClient.Configuration;
 using Moltnet.NodeClient.Daemon;
 
@@ -56,7 +57,16 @@ public static class NodeCommand
             CliHost.Error(stderr, string.Join('\n', e.Errors));
             return 1;
         }
-        var result = await NodeDaemon.RunAsync(config, new NodeDaemonOptions { Log = new NodeLog(stderr) }, ct);
+        // SIGINT/SIGTERM stop the node cleanly (exit 0); the root command leaves signals to each command.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        var result = await NodeDaemon.RunAsync(config, new NodeDaemonOptions { Log = new NodeLog(stderr) }, stop.Token);
         if (result.Error is { } error) CliHost.Error(stderr, error);
         return result.ExitCode;
     }
