@@ -26,7 +26,7 @@ internal static class FakeRuntimes
         fi
         chat=$(printf '%s\n' "$prompt" | sed -n 's/^Chat ID: [^:]*:\(room\|dm\):\(.*\)$/\1:\2/p' | head -n 1)
         count=$(printf '%s\n' "$prompt" | grep -c '^Message ID: ' || true)
-        if [ -n "$chat" ] && [ -z "$FAKE_SILENT" ]; then
+        if [ -n "$chat" ]; then
           "$FAKE_DOTNET" "$FAKE_MOLTNET_DLL" send --target "$chat" --text "$FAKE_NAME read $count message(s) in run $n" >/dev/null || exit 3
         fi
         """;
