@@ -23,6 +23,7 @@ public static class WebServices
         services.AddSingleton<Telemetry>();
         services.AddSingleton<Metrics.PrometheusExporter>();
         services.AddMoltnetAttachments();
+        Nodes.NodesApi.AddMoltnetNodes(services);
         return services;
     }
 
@@ -49,6 +50,7 @@ public static class WebServices
         app.MapEvents();
         app.MapMetrics();
         app.MapAttach();
+        Nodes.NodesApi.MapNodes(app);
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
 

@@ -9,8 +9,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Records a new connection held by <see cref="NodeConnect.ReplicaId"/> and appends <c>node.connected</c>.</summary>
     ValueTask ConnectedAsync(NodeConnect connect, CancellationToken ct = default);
 
-    /// <summary>Stores a telemetry sample from the connection that owns the node (others are ignored).</summary>
-    ValueTask TelemetryAsync(string connId, NodeTelemetry sample, CancellationToken ct = default);
+    /// <summary>Stores a telemetry sample from the connection that owns the node. False when that connection no longer
+    /// owns it or the node is revoked (the gateway then closes the socket).</summary>
+    ValueTask<bool> TelemetryAsync(string connId, NodeTelemetry sample, CancellationToken ct = default);
 
     /// <summary>Marks the node offline if <paramref name="connId"/> still holds it, appending <c>node.disconnected</c>.</summary>
     ValueTask DisconnectedAsync(string connId, string reason, CancellationToken ct = default);

@@ -31,12 +31,13 @@ internal sealed class NodeGrain(IMoltnetStore store, NetworkContext net) : Grain
         }, now)], ct);
     }
 
-    public async ValueTask TelemetryAsync(string connId, NodeTelemetry sample, CancellationToken ct)
+    public async ValueTask<bool> TelemetryAsync(string connId, NodeTelemetry sample, CancellationToken ct)
     {
         var row = await store.ReadRemoteNodeAsync(GrainKey, ct);
-        if (row is null || row.ConnId != connId || !row.Connected) return;
+        if (row is null || row.ConnId != connId || !row.Connected || row.RevokedAt is not null) return false;
         var now = net.Now();
         await store.WriteRemoteNodeAsync(row with { Telemetry = sample with { ReceivedAt = now }, LastSeenAt = now }, [], ct);
+        return true;
     }
 
     public async ValueTask DisconnectedAsync(string connId, string reason, CancellationToken ct)
