@@ -24,6 +24,7 @@ public static class WebServices
         services.AddSingleton<Metrics.PrometheusExporter>();
         services.AddMoltnetAttachments();
         services.AddSingleton<Cluster.IConnectionCounts, Api.WebConnectionCounts>();
+        Nodes.NodesApi.AddMoltnetNodes(services);
         return services;
     }
 
@@ -51,6 +52,7 @@ public static class WebServices
         app.MapMetrics();
         app.MapCluster();
         app.MapAttach();
+        Nodes.NodesApi.MapNodes(app);
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
 
