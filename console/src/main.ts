@@ -66,7 +66,7 @@ function onStream(info: StreamInfo): void {
   streamStatus.dataset.state = info.status;
 }
 
-function show(): void {
+function show(focus = true): void {
   route = parse(location.pathname);
   view?.dispose?.();
   const id = route.id;
@@ -82,7 +82,8 @@ function show(): void {
   renderSidebar(nav, route);
   document.body.classList.remove("nav-open");
   menu.setAttribute("aria-expanded", "false");
-  (view.el.querySelector("h1") as HTMLElement | null)?.focus({ preventScroll: true });
+  // On navigation, move focus to the new page's heading (screen readers announce it); not on the first load.
+  if (focus) (view.el.querySelector("h1") as HTMLElement | null)?.focus({ preventScroll: true });
 }
 
 async function boot(): Promise<void> {
@@ -105,11 +106,11 @@ async function boot(): Promise<void> {
     view?.onState?.();
   });
   latency.listeners.add(renderStatus);
-  window.addEventListener("popstate", show);
+  window.addEventListener("popstate", () => show());
   renderTop();
   renderStatus();
   window.setInterval(renderStatus, 1000);
-  show();
+  show(false);
   const stream = new EventStream(
     (e) => {
       apply(e);

@@ -103,6 +103,8 @@ export function describeEvent(e: MoltEvent): (string | Node)[] {
   const where = m ? (m.target.kind === "dm" ? `dm ${m.target.dm_id}` : m.target.kind === "thread" ? `thread ${m.target.thread_id}` : `room ${m.target.room_id}`)
     : e.room ? `room ${e.room.id}` : e.thread ? `thread ${e.thread.id}` : e.dm ? `dm ${e.dm.id}` : "";
   const details: string[] = [];
+  const text = m?.parts.find((p) => p.kind === "text")?.text;
+  if (text) details.push(`"${text.length > 80 ? text.slice(0, 80) + "…" : text}"`);
   if (e.agent?.reason) details.push(e.agent.reason);
   if (e.agent?.error) details.push(e.agent.error);
   if (e.room?.members) details.push(`${e.room.members.length} members`);
