@@ -15,6 +15,7 @@ public static class WebServices
         services.AddMoltnetRateLimits(config.Limits);
         services.AddSingleton<StaticTokens>();
         services.AddSingleton<NetworkDescriber>();
+        services.AddSingleton<Assets.ConsoleAssets>();
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<IAsyncNetworkWarnings, PairingWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
@@ -57,6 +58,7 @@ public static class WebServices
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
 
         app.MapDiscovery();
+        app.MapConsole();
         return app;
     }
 }
