@@ -72,6 +72,16 @@ public sealed class AttachSocket : IAsyncDisposable
         return f["event"]!.AsObject();
     }
 
+    /// <summary>The next event of <paramref name="type"/>, skipping other events.</summary>
+    public async Task<JsonObject> NextEventOfTypeAsync(string type, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var e = await NextEventAsync(timeout);
+            if ((string?)e["type"] == type) return e;
+        }
+    }
+
     /// <summary>Text of the next message, or null when the server closed the socket.</summary>
     public async Task<string?> ReceiveTextAsync(TimeSpan? timeout = null)
     {
