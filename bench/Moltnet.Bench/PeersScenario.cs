@@ -12,7 +12,7 @@ namespace Moltnet.Bench;
 /// system is the highest rate it held; "ours ÷ peer" compares those at equal p99.</summary>
 internal static class PeersScenario
 {
-    public static readonly string[] Systems = ["moltnet", "kestrel-sse-hub", "nats-server", "redis-server", "ngircd"];
+    public static readonly string[] Systems = ["moltnet", "moltnet-attach", "kestrel-sse-hub", "nats-server", "redis-server", "ngircd"];
 
     private sealed record Curve(Target Target, List<StepResult> Steps, long? RssBytes)
     {
@@ -22,6 +22,7 @@ internal static class PeersScenario
     public static Target Create(string name, BenchOptions o) => name switch
     {
         "moltnet" => new MoltnetTarget(o),
+        "moltnet-attach" => new MoltnetAttachTarget(o),
         "kestrel-sse-hub" => new SseHubTarget(),
         "nats-server" => new NatsTarget(),
         "redis-server" => new RedisTarget(),

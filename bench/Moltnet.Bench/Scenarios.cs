@@ -14,6 +14,8 @@ internal static class Scenarios
         new("latency", "post-to-delivery latency at a fixed open-loop rate, measured at every SSE observer", false,
             async (o, results, ct) => results.Add(await LatencyScenario.RunAsync(o, ct))),
         new("all", "ingest --observers 0, ingest --observers 100, latency", true, RunAllAsync),
+        new("idle", "server memory per idle connection up to 10,000 (moltnet SSE and attach, and every peer)", true,
+            async (o, results, ct) => results.Add(await IdleScenario.RunAsync(o, ct))),
         new("peers", "equal-p99 fan-out ceiling of moltnet vs kestrel-sse-hub, nats-server, redis-server, ngircd", true,
             async (o, results, ct) => results.Add(await PeersScenario.RunAsync(o, ct))),
     ];

@@ -63,9 +63,12 @@ internal abstract class HttpSseTarget : Target
 
 /// <summary>Moltnet itself: a <c>moltnet start</c> process on SQLite with its default settings (caps raised as in
 /// every scenario), messages to room <c>bench</c>, observers on the SSE event stream.</summary>
-internal sealed class MoltnetTarget(BenchOptions options) : HttpSseTarget
+internal class MoltnetTarget(BenchOptions options) : HttpSseTarget
 {
     private ServerHost? _server;
+
+    /// <summary>The members of room <c>bench</c>, as a JSON array's inside.</summary>
+    protected virtual string RoomMembers => $"\"{BenchHttp.AgentId}\"";
 
     public override string Name => "moltnet";
     public override string Path => "POST /v1/messages (SQLite commit, 202) → SSE";
@@ -78,7 +81,7 @@ internal sealed class MoltnetTarget(BenchOptions options) : HttpSseTarget
         Version = $"moltnet {System.Diagnostics.FileVersionInfo.GetVersionInfo(dll).ProductVersion}";
         _server = await ServerHost.StartAsync(dll, options.Storage, options.ServerLogLevel, ct);
         using var admin = BenchHttp.Client(_server.Url, 2, TimeSpan.FromSeconds(30));
-        await BenchHttp.EnsureRoomsAsync(admin, 1, ct);
+        await BenchHttp.CreateRoomAsync(admin, BenchHttp.RoomId, RoomMembers, ct);
     }
 
     public override async ValueTask DisposeAsync()
@@ -86,6 +89,22 @@ internal sealed class MoltnetTarget(BenchOptions options) : HttpSseTarget
         await base.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
     }
+}
+
+/// <summary>Moltnet with native attachments instead of SSE observers: subscriber i attaches as agent <c>att-i</c>, a
+/// member of room <c>bench</c> (the bench creates the room with <see cref="MaxMembers"/> such members).</summary>
+internal sealed class MoltnetAttachTarget(BenchOptions options) : MoltnetTarget(options)
+{
+    public const int MaxMembers = 255; // a room holds at most 256 members, "a" included
+
+    public override string Name => "moltnet-attach";
+    public override string Path => "POST /v1/messages (SQLite commit, 202) → WebSocket /v1/attach";
+
+    protected override string RoomMembers =>
+        string.Join(',', Enumerable.Range(0, MaxMembers).Select(i => $"\"{AttachSubscriber.AgentId(i)}\"").Prepend($"\"{BenchHttp.AgentId}\""));
+
+    public override async Task<Subscriber> SubscribeAsync(int index, string idPrefix, CancellationToken ct) =>
+        await AttachSubscriber.ConnectAsync(Url, LoopbackSources.For(index), index, idPrefix, ct);
 }
 
 /// <summary>The floor: <c>bench/SseHub</c>, a minimal Kestrel app that answers <c>POST /v1/messages</c> with 202 and

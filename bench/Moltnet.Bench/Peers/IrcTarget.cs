@@ -51,6 +51,13 @@ internal sealed class IrcTarget : Target
         await LineSubscriber.ConnectAsync(_server!.EndPoint, LoopbackSources.For(index), idPrefix,
             $"NICK s{index}\r\nUSER s{index} 0 * :bench\r\nJOIN #bench\r\n", " 366 ", Pong, ct);
 
+    /// <summary>Idle clients join channels of 100 (<c>#idle-0</c>, <c>#idle-1</c>…): in one channel every JOIN is sent
+    /// to every member and answered with the whole member list, so 10,000 joins there cost O(n²) and measure that, not
+    /// memory. Many rooms of moderate size is also what an idle chat network looks like.</summary>
+    public override async Task<Subscriber> IdleSubscribeAsync(int index, string idPrefix, CancellationToken ct) =>
+        await LineSubscriber.ConnectAsync(_server!.EndPoint, LoopbackSources.For(index), idPrefix,
+            $"NICK i{index}\r\nUSER i{index} 0 * :bench\r\nJOIN #idle-{index / 100}\r\n", " 366 ", Pong, ct);
+
     public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct)
     {
         var sockets = await TcpPublisher.ConnectAsync(_server!.EndPoint, Publishers, async (s, i) =>

@@ -22,6 +22,10 @@ internal abstract class Target : IAsyncDisposable
     /// <summary>Connects subscriber <paramref name="index"/> and returns once the server holds its subscription.</summary>
     public abstract Task<Subscriber> SubscribeAsync(int index, string idPrefix, CancellationToken ct);
 
+    /// <summary>Connects idle subscriber <paramref name="index"/> for the memory scenario (by default the same as
+    /// <see cref="SubscribeAsync"/>).</summary>
+    public virtual Task<Subscriber> IdleSubscribeAsync(int index, string idPrefix, CancellationToken ct) => SubscribeAsync(index, idPrefix, ct);
+
     public abstract Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct);
 
     public TimeSpan? CpuTime() => Pid is { } pid ? ProcFs.CpuTime(pid) : null;
