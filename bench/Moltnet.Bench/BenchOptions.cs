@@ -32,6 +32,7 @@ internal sealed record BenchOptions
           --p99-bound MS        peers: the p99 a rate must stay within to count as held (default 50)
           --max-rate R          peers: top of the rate ladder (default 64000)
           --step-seconds S      peers: measured seconds per rate step (default 3, after 1 s of warm-up)
+          --storm-rate R        storm: messages per second during the storm (default 500; --observers default 1000)
           --idle-steps A,B      idle: connection counts to read memory at (default 1000,5000,10000)
         """;
 
@@ -53,6 +54,7 @@ internal sealed record BenchOptions
     public double P99Bound { get; init; } = 50;
     public int MaxRate { get; init; } = 64000;
     public int StepSeconds { get; init; } = 3;
+    public int StormRate { get; init; } = 500;
     public IReadOnlyList<int> IdleSteps { get; init; } = [1000, 5000, 10000];
 
     /// <summary>"4 rooms, " when more than the one bench room is used, else empty.</summary>
@@ -96,6 +98,7 @@ internal sealed record BenchOptions
                 "--p99-bound" => o with { P99Bound = Positive(name, value) },
                 "--max-rate" => o with { MaxRate = Positive(name, value) },
                 "--step-seconds" => o with { StepSeconds = Positive(name, value) },
+                "--storm-rate" => o with { StormRate = Positive(name, value) },
                 "--idle-steps" => o with { IdleSteps = value.Split(',').Select(v => Positive(name, v.Trim())).Order().ToArray() },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

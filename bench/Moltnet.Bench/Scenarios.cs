@@ -16,6 +16,8 @@ internal static class Scenarios
         new("all", "ingest --observers 0, ingest --observers 100, latency", true, RunAllAsync),
         new("idle", "server memory per idle connection up to 10,000 (moltnet SSE and attach, and every peer)", true,
             async (o, results, ct) => results.Add(await IdleScenario.RunAsync(o, ct))),
+        new("storm", "reconnect storm: 1,000 SSE observers drop at once and resume by Last-Event-ID while 500 msg/s flow", true,
+            async (o, results, ct) => results.Add(await StormScenario.RunAsync(o, ct))),
         new("peers", "equal-p99 fan-out ceiling of moltnet vs kestrel-sse-hub, nats-server, redis-server, ngircd", true,
             async (o, results, ct) => results.Add(await PeersScenario.RunAsync(o, ct))),
     ];

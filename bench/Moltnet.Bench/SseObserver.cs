@@ -38,11 +38,14 @@ internal sealed class SseObserver : IAsyncDisposable
 
     private DeliveryLog _log = new();
 
-    /// <summary>The <c>id:</c> of the last complete frame read, for a resume with <c>Last-Event-ID</c>.</summary>
+    /// <summary>The <c>id:</c> of the last complete frame read (a frame cut off by a drop does not count), for a resume with <c>Last-Event-ID</c>.</summary>
     public string? LastEventId => _lastIdLength == 0 ? null : Encoding.ASCII.GetString(_lastId, 0, _lastIdLength);
 
     private readonly byte[] _lastId = new byte[128];
+    private readonly byte[] _pendingId = new byte[128];
     private int _lastIdLength;
+    private int _pendingIdLength;
+    private long _pendingSeq = -1;
 
     /// <summary>Times the server said this observer fell behind and is being caught up from the event log.</summary>
     public int LagNotices { get; private set; }
@@ -133,14 +136,25 @@ internal sealed class SseObserver : IAsyncDisposable
         if (line.IsEmpty)
         {
             _inMessageCreated = false; // end of frame
+            if (_pendingSeq >= 0)
+            {
+                Log.Record(_pendingSeq, now);
+                _pendingSeq = -1;
+            }
+            if (_pendingIdLength > 0)
+            {
+                _pendingId.AsSpan(0, _pendingIdLength).CopyTo(_lastId);
+                _lastIdLength = _pendingIdLength;
+                _pendingIdLength = 0;
+            }
         }
         else if (line.StartsWith(IdField))
         {
             var id = line[IdField.Length..];
-            if (id.Length <= _lastId.Length)
+            if (id.Length <= _pendingId.Length)
             {
-                id.CopyTo(_lastId);
-                _lastIdLength = id.Length;
+                id.CopyTo(_pendingId);
+                _pendingIdLength = id.Length;
             }
         }
         else if (line.StartsWith(EventField))
@@ -157,7 +171,7 @@ internal sealed class SseObserver : IAsyncDisposable
                 OtherMessages++;
                 return;
             }
-            Log.Record(seq, now);
+            _pendingSeq = seq; // dispatched at the frame's end, as EventSource does
         }
         else if (line.StartsWith(Lagging))
         {
