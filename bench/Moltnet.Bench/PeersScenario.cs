@@ -6,7 +6,7 @@ namespace Moltnet.Bench;
 
 /// <summary><c>peers</c>: the same fan-out workload on Moltnet and on peers started from Debian's packages. For each
 /// system, K subscribers hold one room/channel/subject and the publisher climbs a ladder of open-loop rates (250, 500,
-/// 1,000… msg/s) until a step fails: p99 post-to-delivery above the bound, a delivery missing, an error, or a pacer
+/// 1,000… msg/s, after 3 unmeasured seconds at 250) until a step fails: p99 post-to-delivery above the bound, a delivery missing, an error, or a pacer
 /// that fell behind (a failed step is tried twice). One step between the last held and the first failed rate refines
 /// the ceiling. The figure of a
 /// system is the highest rate it held; "ours ÷ peer" compares those at equal p99.</summary>
@@ -88,6 +88,9 @@ internal static class PeersScenario
                 Console.WriteLine($"  {target.Name} {Stats.Count(rate)} msg/s: p50 {Stats.Ms(r.P50)} p99 {Stats.Ms(r.P99)} — {r.Why(o.P99Bound)}");
                 return r;
             }
+            // Unmeasured: 3 s at the first rung, so JIT tiering and pools are warm before anything counts.
+            await RateStep.RunAsync(target, publisher, subscribers, seq, 250, 0, 3, ct);
+            seq += 250 * 3;
             int? held = null;
             for (var rate = 250; rate <= o.MaxRate; rate *= 2)
             {
