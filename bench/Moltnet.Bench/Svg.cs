@@ -30,7 +30,9 @@ internal static class Svg
         double Px(double x) => Left + (Math.Log10(x) - x0) / (x1 - x0) * (Width - Left - Right);
         double Py(double y) => Height - Bottom - (Math.Log10(Math.Max(y, Math.Pow(10, y0))) - y0) / (y1 - y0) * (Height - Top - Bottom);
         var sb = Header(title);
-        for (var d = x0; d <= x1; d++) Grid(sb, Px(Math.Pow(10, d)), true, Label(Math.Pow(10, d)));
+        for (var d = x0; d <= x1; d++)
+            foreach (var m in d < x1 ? [1, 2, 5] : new[] { 1 })
+                Grid(sb, Px(m * Math.Pow(10, d)), true, Label(m * Math.Pow(10, d)));
         for (var d = y0; d <= y1; d++) Grid(sb, Py(Math.Pow(10, d)), false, Label(Math.Pow(10, d)));
         Axes(sb, xLabel, yLabel);
         if (limit is { } l)
