@@ -13,7 +13,7 @@ namespace Moltnet.Bench;
 internal static class IdleScenario
 {
     /// <summary>Connecting time allowed per system, so a server that accepts slowly cannot stall the suite.</summary>
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
 
     private sealed record Reading(int Connections, long Rss, double ConnectSeconds);
 
