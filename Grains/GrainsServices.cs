@@ -53,7 +53,9 @@ public static class GrainsServices
             .AddGrain<IAgentGrain, Domain.Agents.AgentGrain>()
             .AddGrain<IRegistryGrain, Domain.Agents.RegistryGrain>()
             .AddGrain<IPairingGrain, PairingGrain>()
-            .AddGrain<IPairingsGrain, PairingsGrain>());
+            .AddGrain<IPairingsGrain, PairingsGrain>()
+            .AddGrain<INodeGrain, Domain.RemoteNodes.NodeGrain>()
+            .AddGrain<INodeInventoryGrain, Domain.RemoteNodes.NodeInventoryGrain>());
         return services;
     }
 

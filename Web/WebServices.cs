@@ -15,6 +15,7 @@ public static class WebServices
         services.AddMoltnetRateLimits(config.Limits);
         services.AddSingleton<StaticTokens>();
         services.AddSingleton<NetworkDescriber>();
+        services.AddSingleton<Assets.ConsoleAssets>();
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<IAsyncNetworkWarnings, PairingWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
@@ -24,6 +25,7 @@ public static class WebServices
         services.AddSingleton<Metrics.PrometheusExporter>();
         services.AddMoltnetAttachments();
         services.AddSingleton<Cluster.IConnectionCounts, Api.WebConnectionCounts>();
+        Nodes.NodesApi.AddMoltnetNodes(services);
         return services;
     }
 
@@ -51,10 +53,12 @@ public static class WebServices
         app.MapMetrics();
         app.MapCluster();
         app.MapAttach();
+        Nodes.NodesApi.MapNodes(app);
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
 
         app.MapDiscovery();
+        app.MapConsole();
         return app;
     }
 }

@@ -45,6 +45,17 @@ namespace Moltnet.Wire;
 [JsonSerializable(typeof(StatusBody))]
 [JsonSerializable(typeof(List<Pairing>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(NodeList))]
+[JsonSerializable(typeof(NodeTelemetry))]
+[JsonSerializable(typeof(NodePolicyInfo))]
+[JsonSerializable(typeof(CreateDeviceTokenRequest))]
+[JsonSerializable(typeof(DeviceTokenCreated))]
+[JsonSerializable(typeof(DeviceTokenList))]
+[JsonSerializable(typeof(NodeSelection))]
+[JsonSerializable(typeof(ExecRequest))]
+[JsonSerializable(typeof(ExecFrame))]
+[JsonSerializable(typeof(ExecResult))]
 public sealed partial class MoltnetJsonContext : JsonSerializerContext;
 
 /// <summary>Serializer helpers bound to <see cref="MoltnetJsonContext"/>.</summary>
