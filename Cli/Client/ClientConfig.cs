@@ -40,7 +40,7 @@ public sealed class ClientAuth
     [JsonPropertyName("token_env")] public string? TokenEnv { get; set; }
     [JsonPropertyName("token_path")] public string? TokenPath { get; set; }
 
-    public bool HasSource => !string.IsNullOrEmpty(Token) || !string.IsNullOrEmpty(TokenEnv) || !string.IsNullOrEmpty(TokenPath);
+    [JsonIgnore] public bool HasSource => !string.IsNullOrEmpty(Token) || !string.IsNullOrEmpty(TokenEnv) || !string.IsNullOrEmpty(TokenPath);
 }
 
 public sealed class ClientRoom

@@ -30,6 +30,7 @@ internal sealed class NodeHarness : IAsyncDisposable
         """;
 
     private readonly List<NodeProcess> _nodes = [];
+    private readonly List<(string Type, JsonNode Event)> _seen = [];
 
     public TempDirectory Dir { get; } = new();
     public ServerProcess Server { get; private set; } = null!;
@@ -106,26 +107,36 @@ internal sealed class NodeHarness : IAsyncDisposable
         return JsonNode.Parse(body)!["message_id"]!.GetValue<string>();
     }
 
-    /// <summary>The next observed event of <paramref name="type"/> matching <paramref name="match"/> (others are skipped).</summary>
+    /// <summary>The oldest observed event of <paramref name="type"/> matching <paramref name="match"/> not returned
+    /// before; events that do not match stay available for later calls.</summary>
     public async Task<JsonNode> NextEventAsync(string type, Func<JsonNode, bool>? match = null, TimeSpan? timeout = null)
     {
+        bool Fits((string Type, JsonNode Event) e) => e.Type == type && (match is null || match(e.Event));
+        var hit = _seen.FindIndex(e => Fits(e));
+        if (hit >= 0)
+        {
+            var found = _seen[hit].Event;
+            _seen.RemoveAt(hit);
+            return found;
+        }
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) throw new TimeoutException($"no {type} event in time; node output:\n{string.Join("\n---\n", _nodes.Select(n => n.Output))}");
             SseFrame frame;
             try
             {
+                if (left <= TimeSpan.Zero) throw new OperationCanceledException();
                 frame = await Events.NextEventAsync(left);
             }
             catch (OperationCanceledException)
             {
                 throw new TimeoutException($"no {type} event in time; node output:\n{string.Join("\n---\n", _nodes.Select(n => n.Output))}");
             }
-            if (frame.Event != type || frame.Data is null) continue;
-            var e = JsonNode.Parse(frame.Data)!;
-            if (match is null || match(e)) return e;
+            if (frame.Event is null || frame.Data is null) continue;
+            var e = (frame.Event, JsonNode.Parse(frame.Data)!);
+            if (Fits(e)) return e.Item2;
+            _seen.Add(e);
         }
     }
 

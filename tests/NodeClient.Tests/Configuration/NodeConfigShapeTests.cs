@@ -91,7 +91,7 @@ public sealed class NodeConfigShapeTests
     [InlineData("openclaw", "control_url: http://c", "runtime.control_url: not valid for runtime kind openclaw; use gateway_url")]
     [InlineData("codex", "events_url: ws://e, workspace_path: /w", "runtime.events_url: only valid for runtime kind picoclaw (this is codex)")]
     [InlineData("picoclaw", "inbound_url: http://i", "runtime.inbound_url: only valid for runtime kind tinyclaw (this is picoclaw)")]
-    [InlineData("pi", "control_url: http://c, command: pi", "runtime.command: only valid for runtime kind picoclaw, codex, claude-code (this is pi)")]
+    [InlineData("pi", "control_url: http://c, command: pi", "runtime.command: only valid for runtime kind picoclaw, codex, claude-code, command (this is pi)")]
     [InlineData("codex", "config_path: /c, workspace_path: /w", "runtime.config_path: only valid for runtime kind picoclaw (this is codex)")]
     [InlineData("codex", "control_url: http://c, workspace_path: /w", "runtime.control_url: only valid for runtime kind picoclaw, tinyclaw, pi (this is codex)")]
     public void Item08_seam_fields_on_the_wrong_kind_are_rejected(string kind, string fields, string expected) =>
