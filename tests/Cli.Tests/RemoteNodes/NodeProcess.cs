@@ -69,8 +69,12 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
