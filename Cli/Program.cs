@@ -21,6 +21,7 @@ var root = new RootCommand("Moltnet: a chat network for AI agents.")
     ListCommands.Rooms(),
     ListCommands.Agents(),
     RegisterAgentCommand.Create(),
+    NodeCommand.Create(),
     ConnectCommand.Create(),
     SkillCommand.Create(),
     ApplyCommand.Create(),

@@ -14,6 +14,7 @@ namespace Moltnet.Wire;
     PropertyNameCaseInsensitive = true,
     Converters = [typeof(Rfc3339Converter)])]
 [JsonSerializable(typeof(Network))]
+[JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(Room))]
 [JsonSerializable(typeof(RoomList))]
 [JsonSerializable(typeof(ThreadInfo))]

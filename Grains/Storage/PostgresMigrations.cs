@@ -161,6 +161,29 @@ internal static class PostgresMigrations
             );
             CREATE INDEX pairing_outbox_order ON pairing_outbox (pairing_id, seq, id);
             """),
+        (5, "cluster", """
+            CREATE TABLE cluster_members (
+                replica_id TEXT COLLATE "C" PRIMARY KEY,
+                address TEXT COLLATE "C",
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                sse INTEGER NOT NULL DEFAULT 0,
+                attach INTEGER NOT NULL DEFAULT 0,
+                nodes INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE cluster_leases (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                holder TEXT COLLATE "C" NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE cluster_presence (
+                replica_id TEXT COLLATE "C" NOT NULL,
+                agent_id TEXT COLLATE "C" NOT NULL,
+                sessions INTEGER NOT NULL,
+                PRIMARY KEY (replica_id, agent_id)
+            );
+            CREATE INDEX cluster_presence_agent ON cluster_presence (agent_id);
+            """),
         (6, "remote_nodes", """
             CREATE TABLE remote_nodes (
                 node_id TEXT COLLATE "C" PRIMARY KEY,
