@@ -140,4 +140,14 @@ public sealed class SecurityTests(RemoteNodeFixture f) : RemoteNodeTestBase(f)
             Assert.Equal(WebSocketMessageType.Close, close.MessageType);
         }
     }
+
+    [Fact]
+    public async Task The_skill_teaches_remote_nodes_only_to_callers_with_the_exec_scope()
+    {
+        var runner = await F.Runner.GetStringAsync("/skill.md");
+        Assert.Contains("## Remote nodes", runner, StringComparison.Ordinal);
+        Assert.Contains("moltnet node select --conversation room:<id> --node <node>", runner, StringComparison.Ordinal);
+        Assert.Contains("moltnet node exec --conversation room:<id> -- <command>", runner, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Remote nodes", await F.Admin.GetStringAsync("/skill.md"), StringComparison.Ordinal);
+    }
 }
