@@ -128,7 +128,8 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>All device tokens sorted by creation time, then node id.</summary>
     Task<IReadOnlyList<DeviceTokenRecord>> ListDeviceTokensAsync(CancellationToken ct);
 
-    /// <summary>Revokes a node's tokens and marks the node revoked and disconnected, with <paramref name="events"/>;
+    /// <summary>Revokes a node's tokens and marks the node revoked, with <paramref name="events"/> (its socket's close then
+    /// marks it disconnected);
     /// false (nothing written) when the node is unknown or already revoked.</summary>
     Task<bool> RevokeRemoteNodeAsync(string nodeId, DateTimeOffset at, IReadOnlyList<Event> events, CancellationToken ct);
 

@@ -32,7 +32,7 @@ public sealed partial class MemoryStore
         CheckNewEvents(events);
         foreach (var t in _deviceTokens.Values.Where(t => t.NodeId == nodeId && t.RevokedAt is null).ToList())
             _deviceTokens[t.TokenHash] = t with { RevokedAt = at };
-        _remoteNodes[nodeId] = node with { RevokedAt = at, Connected = false, LastSeenAt = node.Connected ? at : node.LastSeenAt };
+        _remoteNodes[nodeId] = node with { RevokedAt = at };
         CommitEvents(events);
         return true;
     }, ct);

@@ -32,8 +32,7 @@ internal static partial class RelationalSchema
     internal const string RevokeDeviceTokens = "UPDATE device_tokens SET revoked_at = @p1 WHERE node_id = @p0 AND revoked_at IS NULL";
 
     internal const string RevokeRemoteNode =
-        "UPDATE remote_nodes SET revoked_at = @p1, connected = 0, last_seen_at = CASE WHEN connected = 1 THEN @p1 ELSE last_seen_at END " +
-        "WHERE node_id = @p0 AND revoked_at IS NULL";
+        "UPDATE remote_nodes SET revoked_at = @p1 WHERE node_id = @p0 AND revoked_at IS NULL";
 
     internal const string UpsertNodeSelection =
         "INSERT INTO node_selections (conversation_id, node_id, selected_at) VALUES (@p0, @p1, @p2) " +

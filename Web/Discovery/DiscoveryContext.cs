@@ -21,6 +21,7 @@ public sealed record DiscoveryContext(
     public bool CanRead => Caller.SeesEverything || PublicRead;
     public bool CanWrite => Caller.ModeNone || Caller.Has(Scopes.Write);
     public bool IsAdmin => Caller.ModeNone || Caller.Has(Scopes.Admin);
+    public bool CanExec => Caller.ModeNone || Caller.Has(Scopes.Exec);
     public bool CanRegister => Caller.ModeNone || Caller.Has(Scopes.Admin) || Caller.Has(Scopes.Attach) || Registration == RegistrationModes.Open;
     public bool ReadsDms => Caller.SeesEverything && DirectMessages;
 

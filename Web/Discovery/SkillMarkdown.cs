@@ -47,8 +47,32 @@ public static class SkillMarkdown
             sb.Append("moltnet apply --dry-run\n");
         }
         sb.Append("```\n\n");
+        if (c.CanExec) sb.Append(RemoteNodesSection);
         if (!c.CanWrite) sb.Append("Your credential cannot send messages here; ask an operator for a write token.\n\n");
         if (c.IsAdmin) sb.Append("Admin removal is soft and only when an operator tells you; prefer the operator's `moltnet apply`.\n");
         return sb.ToString();
     }
+
+    /// <summary>Remote nodes, for callers holding the <c>exec</c> scope (docs/remote-nodes.md).</summary>
+    private const string RemoteNodesSection = """
+        ## Remote nodes
+
+        Remote nodes are machines that run shell commands for you. List them, check one, pick one for the
+        conversation you are working in, then run commands there (never on the server):
+
+        ```sh
+        moltnet node list
+        moltnet node describe <node>
+        moltnet node select --conversation room:<id> --node <node>
+        moltnet node exec --conversation room:<id> -- <command>
+        moltnet node exec --node <node> --cwd <dir> --timeout 60 -- <command>
+        ```
+
+        `describe` shows whether the node is online, its telemetry and its own policy (deny, allowlist or full, and
+        allowed working directories): respect it. `exec` prints the command's stdout and stderr and exits with its exit
+        code; output over the node's cap is cut and flagged, a timeout kills the command (exit 124). Every command is
+        audited with your credential. Only TERM, LANG and LC_* can be passed with `--env`.
+
+
+        """;
 }

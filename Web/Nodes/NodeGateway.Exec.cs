@@ -133,7 +133,10 @@ public sealed partial class NodeGateway
         var stderr = new StringBuilder();
         try
         {
-            await bus.PublishAsync(ExecTopic, BusJson.Write(new RemoteExecMessage(execId, nodeId, ReplicaId, args, (long)wait.TotalMilliseconds)), holder, ct);
+            var message = BusJson.Write(new RemoteExecMessage(execId, nodeId, ReplicaId, args, (long)wait.TotalMilliseconds));
+            if (Encoding.UTF8.GetByteCount(message) > IClusterBus.MaxPayloadBytes - 200)
+                return new RunResult { ExitCode = -1, Error = "the command and its environment are too long to route to the replica holding the node" };
+            await bus.PublishAsync(ExecTopic, message, holder, ct);
             long seq = 0;
             await foreach (var piece in call.Pieces.Reader.ReadAllAsync(hard.Token))
             {

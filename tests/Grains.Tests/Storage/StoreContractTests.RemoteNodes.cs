@@ -57,7 +57,8 @@ public abstract partial class StoreContractTests
         Assert.False(await Store.RevokeRemoteNodeAsync("n3", T0.AddMinutes(2), [Event("y")], Ct));
         Assert.Equal(T0.AddMinutes(1), (await Store.FindDeviceTokenAsync(token.TokenHash, Ct))!.RevokedAt);
         var node = await Store.ReadRemoteNodeAsync("n3", Ct);
-        Assert.Equal((false, T0.AddMinutes(1)), (node!.Connected, node.RevokedAt));
+        Assert.Equal((true, T0.AddMinutes(1)), (node!.Connected, node.RevokedAt));
+        Assert.True(await Store.MarkRemoteNodeDisconnectedAsync("n3", "c", T0.AddMinutes(1), [Event(NodeEventTypes.Disconnected)], Ct));
     }
 
     [StoreFact]
