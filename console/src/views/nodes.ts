@@ -110,7 +110,7 @@ export function nodesView(selectedId: string): View {
       button.disabled = true;
       try {
         const created = await api<TokenCreated>("/v1/nodes/tokens", { method: "POST", body: name.value.trim() ? { name: name.value.trim() } : {} });
-        const command = connectCommand(created.device_token, name.value.trim());
+        const command = connectCommand(created.device_token, created.node_id, name.value.trim());
         const copy = h("button", { type: "button" }, "Copy");
         copy.addEventListener("click", () => void navigator.clipboard?.writeText(command).then(() => (copy.textContent = "Copied")));
         replace(out, h("p", {}, `Token for node ${created.node_id} (prefix ${created.token_prefix}). Run this on the machine — it is shown once and cannot be retrieved later:`),
@@ -140,10 +140,11 @@ export function nodesView(selectedId: string): View {
   };
 }
 
-/** The command that connects a machine as this server's node (the gateway URL is this page's origin). */
-export function connectCommand(token: string, name: string): string {
-  const ws = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
-  return `moltnet node add --host ${ws} --token ${token}${name ? ` --name '${name.replace(/'/g, "'\\''")}'` : ""}`;
+/** The command that connects a machine as this server's node: the gateway is this page's origin (http → ws, https →
+ * wss, path /ws), as `moltnet node generate-token` prints it. */
+export function connectCommand(token: string, nodeId: string, name: string): string {
+  const ws = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  return `moltnet node add --host ${ws} --token ${token} --node-id ${nodeId}${name ? ` --name '${name.replace(/'/g, "'\\''")}'` : ""}`;
 }
 
 function nodeActions(n: NodeInfo, changed: () => void): HTMLElement {
