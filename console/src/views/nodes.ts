@@ -41,8 +41,10 @@ function chart(label: string, values: number[]): SVGSVGElement {
   const last = values.length ? values[values.length - 1] : 0;
   svg.setAttribute("aria-label", `${label}: ${last.toFixed(1)} % now, ${values.length} samples`);
   const line = document.createElementNS(ns, "polyline");
-  const step = values.length > 1 ? 120 / (values.length - 1) : 0;
-  line.setAttribute("points", values.map((v, i) => `${(i * step).toFixed(1)},${(31 - Math.min(100, Math.max(0, v)) * 0.3).toFixed(1)}`).join(" "));
+  // One sample draws a level line; more spread across the width (oldest left).
+  const points = values.length === 1 ? [values[0], values[0]] : values;
+  const step = points.length > 1 ? 120 / (points.length - 1) : 0;
+  line.setAttribute("points", points.map((v, i) => `${(i * step).toFixed(1)},${(31 - Math.min(100, Math.max(0, v)) * 0.3).toFixed(1)}`).join(" "));
   svg.appendChild(line);
   return svg;
 }
