@@ -107,6 +107,11 @@ export function apply(evt: MoltEvent): void {
       break;
     case "agent.wake.delivered":
     case "agent.wake.failed":
+    case "node.connected":
+    case "node.disconnected":
+    case "node.revoked":
+    case "node.exec.started":
+    case "node.exec.finished":
       break;
     default:
       refreshSoon();

@@ -8,6 +8,7 @@ export const EventTypes = [
   "message.created", "room.created", "room.removed", "room.members.updated", "thread.created", "dm.created",
   "pairing.updated", "agent.connected", "agent.disconnected", "agent.removed", "agent.wake.delivered",
   "agent.wake.failed", "stream.replay_gap",
+  "node.connected", "node.disconnected", "node.revoked", "node.exec.started", "node.exec.finished",
 ];
 
 export interface StreamInfo {

@@ -30,6 +30,7 @@ export interface EventAgent { agent_id: string; network_id: string; fqid: string
 export interface MoltEvent {
   id: string; type: string; network_id: string; created_at: string;
   agent?: EventAgent; message?: Message; room?: Room; thread?: ThreadInfo; dm?: Dm; pairing?: Pairing;
+  node?: { node_id: string; display_name?: string; replica_id?: string; reason?: string; exec_id?: string; actor?: string; command?: string; exit_code?: number; timed_out?: boolean; error?: string };
   replay_gap?: { requested_event_id: string; oldest_event_id?: string; newest_event_id?: string };
   [key: string]: unknown;
 }

@@ -35,7 +35,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             auth:
               mode: bearer
               tokens:
-                - { id: ops, value: {{OperatorToken}}, scopes: [observe, write, admin] }
+                - { id: ops, value: {{OperatorToken}}, scopes: [observe, write, admin, exec] }
                 - { id: agents, value: {{AgentsToken}}, scopes: [write, attach], agents: [alpha, beta] }
             rooms:
               - { id: general, name: General, members: [alpha, beta, operator] }

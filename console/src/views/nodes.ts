@@ -41,8 +41,10 @@ function chart(label: string, values: number[]): SVGSVGElement {
   const last = values.length ? values[values.length - 1] : 0;
   svg.setAttribute("aria-label", `${label}: ${last.toFixed(1)} % now, ${values.length} samples`);
   const line = document.createElementNS(ns, "polyline");
-  const step = values.length > 1 ? 120 / (values.length - 1) : 0;
-  line.setAttribute("points", values.map((v, i) => `${(i * step).toFixed(1)},${(31 - Math.min(100, Math.max(0, v)) * 0.3).toFixed(1)}`).join(" "));
+  // One sample draws a level line; more spread across the width (oldest left).
+  const points = values.length === 1 ? [values[0], values[0]] : values;
+  const step = points.length > 1 ? 120 / (points.length - 1) : 0;
+  line.setAttribute("points", points.map((v, i) => `${(i * step).toFixed(1)},${(31 - Math.min(100, Math.max(0, v)) * 0.3).toFixed(1)}`).join(" "));
   svg.appendChild(line);
   return svg;
 }
@@ -110,7 +112,7 @@ export function nodesView(selectedId: string): View {
       button.disabled = true;
       try {
         const created = await api<TokenCreated>("/v1/nodes/tokens", { method: "POST", body: name.value.trim() ? { name: name.value.trim() } : {} });
-        const command = connectCommand(created.device_token, name.value.trim());
+        const command = connectCommand(created.device_token, created.node_id, name.value.trim());
         const copy = h("button", { type: "button" }, "Copy");
         copy.addEventListener("click", () => void navigator.clipboard?.writeText(command).then(() => (copy.textContent = "Copied")));
         replace(out, h("p", {}, `Token for node ${created.node_id} (prefix ${created.token_prefix}). Run this on the machine — it is shown once and cannot be retrieved later:`),
@@ -140,10 +142,11 @@ export function nodesView(selectedId: string): View {
   };
 }
 
-/** The command that connects a machine as this server's node (the gateway URL is this page's origin). */
-export function connectCommand(token: string, name: string): string {
-  const ws = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
-  return `moltnet node add --host ${ws} --token ${token}${name ? ` --name '${name.replace(/'/g, "'\\''")}'` : ""}`;
+/** The command that connects a machine as this server's node: the gateway is this page's origin (http → ws, https →
+ * wss, path /ws), as `moltnet node generate-token` prints it. */
+export function connectCommand(token: string, nodeId: string, name: string): string {
+  const ws = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  return `moltnet node add --host ${ws} --token ${token} --node-id ${nodeId}${name ? ` --name '${name.replace(/'/g, "'\\''")}'` : ""}`;
 }
 
 function nodeActions(n: NodeInfo, changed: () => void): HTMLElement {

@@ -99,9 +99,9 @@ export function pairingView(id: string): View {
 /** `[time] [TYPE] actor → room X|dm Y · details`. */
 export function describeEvent(e: MoltEvent): (string | Node)[] {
   const m = e.message;
-  const actor = m ? (m.from.name || m.from.id) : e.agent ? e.agent.agent_id : e.pairing ? e.pairing.id : "";
+  const actor = m ? (m.from.name || m.from.id) : e.agent ? e.agent.agent_id : e.pairing ? e.pairing.id : e.node ? (e.node.actor ?? "") : "";
   const where = m ? (m.target.kind === "dm" ? `dm ${m.target.dm_id}` : m.target.kind === "thread" ? `thread ${m.target.thread_id}` : `room ${m.target.room_id}`)
-    : e.room ? `room ${e.room.id}` : e.thread ? `thread ${e.thread.id}` : e.dm ? `dm ${e.dm.id}` : "";
+    : e.node ? `node ${e.node.display_name ?? e.node.node_id}` : e.room ? `room ${e.room.id}` : e.thread ? `thread ${e.thread.id}` : e.dm ? `dm ${e.dm.id}` : "";
   const details: string[] = [];
   const text = m?.parts.find((p) => p.kind === "text")?.text;
   if (text) details.push(`"${text.length > 80 ? text.slice(0, 80) + "…" : text}"`);
@@ -109,6 +109,10 @@ export function describeEvent(e: MoltEvent): (string | Node)[] {
   if (e.agent?.error) details.push(e.agent.error);
   if (e.room?.members) details.push(`${e.room.members.length} members`);
   if (e.pairing?.status) details.push(e.pairing.status);
+  if (e.node?.command) details.push(`$ ${e.node.command}`);
+  if (e.node?.exit_code !== undefined) details.push(`exit ${e.node.exit_code}`);
+  if (e.node?.reason) details.push(e.node.reason);
+  if (e.node?.error) details.push(e.node.error);
   if (e.replay_gap) details.push(`resumed from ${e.replay_gap.requested_event_id}; oldest ${e.replay_gap.oldest_event_id ?? "?"}`);
   return [h("time", { datetime: e.created_at }, stamp(e.created_at)), " ", h("span", { class: "etype" }, e.type.toUpperCase()), " ",
     actor, actor && where ? " → " : "", where, details.length ? ` · ${details.join(" · ")}` : ""];
