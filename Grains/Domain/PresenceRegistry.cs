@@ -13,10 +13,18 @@ public sealed class PresenceRegistry : IPresence
     /// presence publishes it to the cluster).</summary>
     public event Action<string, int>? Changed;
 
-    public void Connected(string agentId) => Changed?.Invoke(agentId, _sessions.AddOrUpdate(agentId, 1, (_, n) => n + 1));
+    // The count changes first: `Changed?.Invoke(id, Update())` would skip the update when nobody listens.
+    public void Connected(string agentId)
+    {
+        var count = _sessions.AddOrUpdate(agentId, 1, (_, n) => n + 1);
+        Changed?.Invoke(agentId, count);
+    }
 
-    public void Disconnected(string agentId) =>
-        Changed?.Invoke(agentId, _sessions.AddOrUpdate(agentId, 0, (_, n) => Math.Max(0, n - 1)));
+    public void Disconnected(string agentId)
+    {
+        var count = _sessions.AddOrUpdate(agentId, 0, (_, n) => Math.Max(0, n - 1));
+        Changed?.Invoke(agentId, count);
+    }
 
     /// <summary>Local agents with live sessions and their counts.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Snapshot() => [.. _sessions.Where(kv => kv.Value > 0)];
