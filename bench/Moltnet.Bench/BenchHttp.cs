@@ -36,14 +36,17 @@ internal static class BenchHttp
     /// <summary>Creates the bench rooms (201), or accepts that they already exist on a reused server (409).</summary>
     public static async Task EnsureRoomsAsync(HttpClient http, int rooms, CancellationToken ct)
     {
-        for (var i = 0; i < rooms; i++)
-        {
-            var body = $$"""{"id":"{{Room(i)}}","name":"Bench","members":["{{AgentId}}"]}""";
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var res = await http.PostAsync(new Uri("/v1/rooms", UriKind.Relative), content, ct);
-            if (res.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
-                throw new InvalidOperationException($"POST /v1/rooms answered {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync(ct)}");
-        }
+        for (var i = 0; i < rooms; i++) await CreateRoomAsync(http, Room(i), $"\"{AgentId}\"", ct);
+    }
+
+    /// <summary>Creates room <paramref name="id"/> with <paramref name="members"/> (a JSON array's inside); 409 is fine.</summary>
+    public static async Task CreateRoomAsync(HttpClient http, string id, string members, CancellationToken ct)
+    {
+        var body = $$"""{"id":"{{id}}","name":"Bench","members":[{{members}}]}""";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var res = await http.PostAsync(new Uri("/v1/rooms", UriKind.Relative), content, ct);
+        if (res.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
+            throw new InvalidOperationException($"POST /v1/rooms answered {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync(ct)}");
     }
 
     /// <summary>A run tag that keeps message ids unique when the bench reuses a server (<c>--url</c>).</summary>

@@ -5,12 +5,13 @@ namespace Moltnet.Bench;
 /// <summary>The command line: one scenario (or <c>all</c>) and its knobs. Unset per-scenario knobs take that scenario's default.</summary>
 internal sealed record BenchOptions
 {
-    public const string Usage = """
-        usage: moltnet-bench <ingest|latency|all> [options]
+    public static string Usage => $"""
+        usage: moltnet-bench <{string.Join('|', Scenarios.Names)}> [options]
 
-          ingest     messages/s accepted (202) by closed-loop HTTP writers, optionally with SSE observers
-          latency    post-to-delivery latency at a fixed open-loop rate, measured at every SSE observer
-          all        ingest --observers 0, ingest --observers 100, latency (writes bench/results/latest.md)
+        {string.Join("\n", Scenarios.All.Select(s => $"  {s.Name,-10} {s.Summary}"))}
+          suite      every scenario above marked for the suite ({string.Join(", ", Scenarios.All.Where(s => s.InSuite).Select(s => s.Name))})
+
+        Every run writes bench/results/latest.md (and its charts).
 
         options:
           --duration S          measured seconds per scenario (default 10)
@@ -27,6 +28,12 @@ internal sealed record BenchOptions
           --server-dll PATH     moltnet.dll to start (default: Cli/bin/Release/net10.0/moltnet.dll, built if missing)
           --url URL             use an already running server on loopback instead of starting one
           --results DIR         where latest.md and raw/ go (default: bench/results of this repository)
+          --systems A,B         peers: which systems, in order (default {string.Join(',', PeersScenario.Systems)})
+          --p99-bound MS        peers: the p99 a rate must stay within to count as held (default 50)
+          --max-rate R          peers: top of the rate ladder (default 64000)
+          --step-seconds S      peers: measured seconds per rate step (default 3, after 1 s of warm-up)
+          --storm-rate R        storm: messages per second during the storm (default 500; --observers default 1000)
+          --idle-steps A,B      idle: connection counts to read memory at (default 1000,5000,10000)
         """;
 
     public string Scenario { get; init; } = "";
@@ -43,6 +50,12 @@ internal sealed record BenchOptions
     public string? ServerLogLevel { get; init; }
     public string? Url { get; init; }
     public string? ResultsDir { get; init; }
+    public IReadOnlyList<string> PeerSystems { get; init; } = PeersScenario.Systems;
+    public double P99Bound { get; init; } = 50;
+    public int MaxRate { get; init; } = 64000;
+    public int StepSeconds { get; init; } = 3;
+    public int StormRate { get; init; } = 500;
+    public IReadOnlyList<int> IdleSteps { get; init; } = [1000, 5000, 10000];
 
     /// <summary>"4 rooms, " when more than the one bench room is used, else empty.</summary>
     public string RoomsText => Rooms == 1 ? "" : $"{Rooms} rooms, ";
@@ -56,12 +69,10 @@ internal sealed record BenchOptions
     /// <summary>True when the run has the issue's setup (a started SQLite server on its default settings, one room), so its targets apply.</summary>
     public bool IssueSetup => Url is null && Storage == "sqlite" && Rooms == 1 && ServerLogLevel is null;
 
-    public static readonly string[] Scenarios = ["ingest", "latency", "all"];
-
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0 || !Scenarios.Contains(args[0])) throw new ArgumentException("missing or unknown scenario");
+        if (args.Count == 0 || !Scenarios.Names.Contains(args[0])) throw new ArgumentException("missing or unknown scenario");
         var o = new BenchOptions { Scenario = args[0] };
         for (var i = 1; i < args.Count; i++)
         {
@@ -83,10 +94,25 @@ internal sealed record BenchOptions
                 "--server-log-level" => o with { ServerLogLevel = OneOf(name, value, "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None") },
                 "--url" => o with { Url = Loopback(value) },
                 "--results" => o with { ResultsDir = value },
+                "--systems" => o with { PeerSystems = Systems(value) },
+                "--p99-bound" => o with { P99Bound = Positive(name, value) },
+                "--max-rate" => o with { MaxRate = Positive(name, value) },
+                "--step-seconds" => o with { StepSeconds = Positive(name, value) },
+                "--storm-rate" => o with { StormRate = Positive(name, value) },
+                "--idle-steps" => o with { IdleSteps = value.Split(',').Select(v => Positive(name, v.Trim())).Order().ToArray() },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
         return o;
+    }
+
+    private static string[] Systems(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !PeersScenario.Systems.Contains(n)).ToList();
+        if (names.Length == 0 || unknown.Count > 0)
+            throw new ArgumentException($"--systems takes a comma-separated list of {string.Join(", ", PeersScenario.Systems)} (unknown: {string.Join(", ", unknown)})");
+        return names;
     }
 
     private static int NonNegative(string name, string value) =>

@@ -7,16 +7,22 @@ namespace Moltnet.Bench;
 /// running next to the bench shows up as "other").</summary>
 internal sealed class CpuWindow
 {
-    private readonly ServerHost _server;
+    private readonly Func<TimeSpan?> _serverCpu;
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly TimeSpan? _serverStart;
     private readonly TimeSpan _benchStart;
     private readonly (long Busy, long Total)? _machineStart;
 
     public CpuWindow(ServerHost server)
+        : this(server.CpuTime)
     {
-        _server = server;
-        _serverStart = server.CpuTime();
+    }
+
+    /// <param name="serverCpu">CPU time so far of the process under test (null when unknown).</param>
+    public CpuWindow(Func<TimeSpan?> serverCpu)
+    {
+        _serverCpu = serverCpu;
+        _serverStart = serverCpu();
         _benchStart = BenchCpu();
         _machineStart = Machine();
     }
@@ -25,7 +31,7 @@ internal sealed class CpuWindow
     public string Summary()
     {
         var wall = Stopwatch.GetElapsedTime(_started);
-        var server = _server.CpuTime() is { } s && _serverStart is { } s0 ? s - s0 : (TimeSpan?)null;
+        var server = _serverCpu() is { } s && _serverStart is { } s0 ? s - s0 : (TimeSpan?)null;
         var bench = BenchCpu() - _benchStart;
         var text = $"server {Stats.Cores(server, wall)}, bench {Stats.Cores(bench, wall)}";
         if (Machine() is { } m && _machineStart is { } m0 && m.Total > m0.Total)

@@ -17,15 +17,21 @@ internal static class RepoPaths
     {
         if (o.ServerDll is not null)
             return File.Exists(o.ServerDll) ? Path.GetFullPath(o.ServerDll) : throw new FileNotFoundException($"--server-dll {o.ServerDll} does not exist");
+        return await BuiltDllAsync("Cli/Cli.csproj", "Cli/bin/Release/net10.0/moltnet.dll", ct);
+    }
+
+    /// <summary>The Release build of <paramref name="project"/> (paths relative to the repository), built once if missing.</summary>
+    public static async Task<string> BuiltDllAsync(string project, string output, CancellationToken ct)
+    {
         var root = Root() ?? throw new InvalidOperationException("cannot find Moltnet.sln; pass --server-dll or --url");
-        var dll = Path.Combine(root, "Cli", "bin", "Release", "net10.0", "moltnet.dll");
+        var dll = Path.Combine(root, output);
         if (File.Exists(dll)) return dll;
-        Console.WriteLine("building the server: dotnet build -c Release Cli/Cli.csproj");
+        Console.WriteLine($"building: dotnet build -c Release {project}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
-        foreach (var a in new[] { "build", "-c", "Release", "Cli/Cli.csproj", "-nologo", "-v", "q" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "build", "-c", "Release", project, "-nologo", "-v", "q" }) psi.ArgumentList.Add(a);
         using var build = Process.Start(psi) ?? throw new InvalidOperationException("could not run dotnet build");
         await build.WaitForExitAsync(ct);
-        if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException($"building Cli failed (exit {build.ExitCode})");
+        if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException($"building {project} failed (exit {build.ExitCode})");
         return dll;
     }
 

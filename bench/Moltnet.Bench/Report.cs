@@ -31,6 +31,8 @@ internal static class Report
         var now = DateTime.UtcNow;
         var md = Markdown(command, results, machine, loadAtStart, now);
         Directory.CreateDirectory(Path.Combine(dir, "raw"));
+        foreach (var chart in results.SelectMany(r => r.Charts))
+            await File.WriteAllTextAsync(Path.Combine(dir, chart.FileName), chart.Svg, ct);
         var latest = Path.Combine(dir, "latest.md");
         await File.WriteAllTextAsync(latest, md, ct);
         var scenario = command.Split(' ').Skip(1).FirstOrDefault() ?? "run";
@@ -54,6 +56,12 @@ internal static class Report
         {
             var figures = string.Join("<br>", r.Figures.Select(f => $"{f.Label}: **{Cell(f.Value)}**"));
             sb.AppendLine($"| {r.Name} | {Cell(r.Parameters)} | {figures} | {Cell(r.Target ?? "none for these parameters")} | {r.Verdict} |");
+        }
+        foreach (var r in results.Where(r => r.Markdown is not null || r.Charts.Count > 0))
+        {
+            sb.AppendLine();
+            if (r.Markdown is not null) sb.AppendLine(r.Markdown);
+            foreach (var c in r.Charts) sb.AppendLine(CultureInfo.InvariantCulture, $"![{c.Title}]({c.FileName})").AppendLine();
         }
         sb.AppendLine().AppendLine("## Machine").AppendLine();
         sb.AppendLine("| | |").AppendLine("|---|---|");

@@ -16,6 +16,12 @@ internal sealed record ScenarioResult(
     /// <summary>The main throughput figure, for targets relative to another scenario (ingest with vs without observers).</summary>
     public double? Throughput { get; init; }
 
+    /// <summary>Extra markdown (a side-by-side table) written under the main table.</summary>
+    public string? Markdown { get; init; }
+
+    /// <summary>Charts written next to <c>latest.md</c> and linked from it.</summary>
+    public IReadOnlyList<Chart> Charts { get; init; } = [];
+
     /// <summary>A digest of the server's log (raw report only).</summary>
     public string ServerLog { get; init; } = "";
 

@@ -10,12 +10,15 @@ namespace Moltnet.Bench;
 /// or an already running server given by URL (left alone).</summary>
 internal sealed partial class ServerHost : IAsyncDisposable
 {
-    /// <summary>Raises only the stream caps (defaults 128 total / 16 per client IP) so 100 observers on one IP fit.</summary>
+    /// <summary>Raises only the connection caps (defaults 128 streams total / 16 per client IP, 120 attachments per
+    /// caller per minute) so the idle scenario's 10,000 streams or attachments from loopback fit.</summary>
     private const string ConfigFile = """
         version: moltnet.v1
         limits:
-          max_streams: 1000
-          max_streams_per_identity: 1000
+          max_streams: 20000
+          max_streams_per_identity: 20000
+          attach_per_minute: 0
+          register_per_minute: 0
 
         """;
 
@@ -30,6 +33,9 @@ internal sealed partial class ServerHost : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>The server's process id, when we started it.</summary>
+    public int? Pid => _process?.Id;
 
     /// <summary>Where the server's stdout/stderr go (null for an external server).</summary>
     public string? LogPath => _directory is null ? null : Path.Combine(_directory, "server.log");
@@ -77,22 +83,10 @@ internal sealed partial class ServerHost : IAsyncDisposable
     }
 
     /// <summary>User + system CPU time of the server process so far, when we started it (Linux <c>/proc</c>).</summary>
-    public TimeSpan? CpuTime()
-    {
-        if (_process is null || _process.HasExited) return null;
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    public TimeSpan? CpuTime() => _process is null || _process.HasExited ? null : ProcFs.CpuTime(_process.Id);
+
+    /// <summary>Resident set size of the server process in bytes, when we started it.</summary>
+    public long? Rss() => _process is null || _process.HasExited ? null : ProcFs.Rss(_process.Id);
 
     /// <summary>For the raw report: line count, the warnings and errors (first 30), and the last 10 lines of the log.</summary>
     public string LogDigest()
