@@ -1,5 +1,4 @@
 using Moltnet.Faults.Tests.Support;
-using Moltnet.Grains.Tests.Storage;
 using Moltnet.TestSupport;
 
 namespace Moltnet.Faults.Tests;
