@@ -12,6 +12,7 @@ public sealed partial class SqliteStore
     private readonly Channel<WriteRequest> _queue;
     private readonly Task _writer;
     private SqliteWriteSession? _session; // writer loop only
+    private volatile bool _writesFailing; // the last transaction failed because the store is unavailable (disk full, read-only, I/O)
     private int _disposed;
 
     /// <summary>Test hook: open the writer read-only, as SQLite does for a file the process may not write.</summary>
@@ -114,6 +115,7 @@ public sealed partial class SqliteStore
                 }
             }
             session.Commit();
+            _writesFailing = false;
             Telemetry?.RecordCommitBatch(batch.Count);
         }
         catch (Exception ex)
@@ -142,6 +144,14 @@ public sealed partial class SqliteStore
     {
         StoreLog.BatchFailed(_logger, batch.Count, ex);
         DropSession();
+        if (SqliteErrors.IsUnavailable(ex))
+        {
+            _writesFailing = true;
+            // Pooled readers opened while the file was read-only pin SQLite's per-file shared-memory state read-only
+            // for every connection of this process, so the writer would keep failing after the file became writable.
+            using var pooled = new Microsoft.Data.Sqlite.SqliteConnection(_readConnectionString);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool(pooled);
+        }
         var error = SqliteErrors.IsUnavailable(ex) ? SqliteErrors.Map(ex) : new StoreUnavailableException($"storage write failed: {ex.Message}", ex);
         foreach (var request in batch) request.Fail(error);
     }

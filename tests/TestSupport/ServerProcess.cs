@@ -48,10 +48,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server and waits until <c>/healthz</c> answers. <paramref name="openFileLimit"/> runs it under
-    /// <c>prlimit --nofile=N:N</c> (a low <c>ulimit -n</c>).
+    /// <c>prlimit --nofile=N:N</c> (a low <c>ulimit -n</c>). With <paramref name="requireHealthy"/> false any answer of
+    /// <c>/healthz</c> will do (a server started on a broken store answers 503).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? env = null, int? port = null,
-        int? openFileLimit = null)
+        int? openFileLimit = null, bool requireHealthy = true)
     {
         var p = port ?? FreePort();
         var psi = new ProcessStartInfo(openFileLimit is null ? CliProcess.DotnetHost : "prlimit")
@@ -76,11 +77,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start moltnet");
         var server = new ServerProcess(process, p);
-        await server.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), requireHealthy);
         return server;
     }
 
-    private async Task WaitHealthyAsync(TimeSpan timeout)
+    private async Task WaitHealthyAsync(TimeSpan timeout, bool requireHealthy)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -89,7 +90,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             try
             {
                 using var res = await Client.GetAsync("/healthz");
-                if (res.IsSuccessStatusCode) return;
+                if (res.IsSuccessStatusCode || !requireHealthy) return;
             }
             catch (HttpRequestException)
             {
