@@ -22,12 +22,14 @@ public static class GrainsServices
         services.AddMetrics();
         services.AddSingleton(sp => new Telemetry(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<EventBroker>,
             sp.GetRequiredService<GrainRuntime>, sp.GetRequiredService<StoreHealthProbe>));
+        var clustered = ClusterServices.IsClustered(config);
+        services.AddSingleton(sp => ReplicaIdentity.FromEnvironment(Environment.GetEnvironmentVariable, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var store = StoreFactory.Create(config.Storage, baseDirectory);
             store.Sink = new LazySink(sp);
             if (store is SqliteStore sqlite) sqlite.Telemetry = sp.GetRequiredService<Telemetry>();
-            return store;
+            return clustered ? new InvalidatingStore(store, sp.GetRequiredService<ClusterCacheInvalidator>) : store;
         });
         services.AddSingleton(new BrokerOptions(config.Limits.SubscriberQueue));
         services.AddSingleton<EventBroker>();
@@ -36,10 +38,9 @@ public static class GrainsServices
         services.AddSingleton<StoreHealthProbe>();
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<StoreHealthProbe>());
         services.AddSingleton<PresenceRegistry>();
-        services.AddSingleton<IPresence>(sp => sp.GetRequiredService<PresenceRegistry>());
         services.AddSingleton<IAttachmentEvents, AttachmentEvents>();
-        services.AddSingleton<IClusterBus, LocalClusterBus>();
-        services.AddSingleton<ILeases, LocalLeases>();
+        if (clustered) services.AddPostgresCluster(config);
+        else services.AddLocalCluster();
         services.AddSingleton<NetworkBootstrap>();
         services.AddSingleton<RemoteClient>();
         services.AddSingleton<RelaySignal>();
@@ -52,17 +53,20 @@ public static class GrainsServices
             .AddGrain<IAgentGrain, Domain.Agents.AgentGrain>()
             .AddGrain<IRegistryGrain, Domain.Agents.RegistryGrain>()
             .AddGrain<IPairingGrain, PairingGrain>()
-            .AddGrain<IPairingsGrain, PairingsGrain>());
+            .AddGrain<IPairingsGrain, PairingsGrain>()
+            .AddGrain<INodeGrain, Domain.RemoteNodes.NodeGrain>()
+            .AddGrain<INodeInventoryGrain, Domain.RemoteNodes.NodeInventoryGrain>());
         return services;
     }
 
-    /// <summary>Forwards commits to the broker, resolved on first use (the broker itself needs the store).</summary>
+    /// <summary>Forwards commits to the broker, resolved on first use (the broker itself needs the store); in a cluster,
+    /// to the <see cref="LogTail"/> that orders local and remote commits for the broker.</summary>
     private sealed class LazySink(IServiceProvider services) : IEventSink
     {
-        private EventBroker? _broker;
+        private IEventSink? _sink;
 
         public void OnCommitted(IReadOnlyList<StoredEvent> events) =>
-            (_broker ??= services.GetRequiredService<EventBroker>()).OnCommitted(events);
+            (_sink ??= (IEventSink?)services.GetService<LogTail>() ?? services.GetRequiredService<EventBroker>()).OnCommitted(events);
     }
 
     /// <summary>True for failures that mean the store cannot answer now (the web layer says 503).</summary>

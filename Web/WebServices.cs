@@ -15,6 +15,7 @@ public static class WebServices
         services.AddMoltnetRateLimits(config.Limits);
         services.AddSingleton<StaticTokens>();
         services.AddSingleton<NetworkDescriber>();
+        services.AddSingleton<Assets.ConsoleAssets>();
         services.AddSingleton<INetworkWarnings, ExposureWarnings>();
         services.AddSingleton<IAsyncNetworkWarnings, PairingWarnings>();
         services.AddSingleton<Streaming.StreamLimiter>();
@@ -23,6 +24,8 @@ public static class WebServices
         services.AddSingleton<Telemetry>();
         services.AddSingleton<Metrics.PrometheusExporter>();
         services.AddMoltnetAttachments();
+        services.AddSingleton<Cluster.IConnectionCounts, Api.WebConnectionCounts>();
+        Nodes.NodesApi.AddMoltnetNodes(services);
         return services;
     }
 
@@ -48,11 +51,14 @@ public static class WebServices
         app.MapHistory();
         app.MapEvents();
         app.MapMetrics();
+        app.MapCluster();
         app.MapAttach();
+        Nodes.NodesApi.MapNodes(app);
         var registry = app.Services.GetRequiredService<Attach.AttachmentRegistry>();
         app.Services.GetRequiredService<Telemetry>().ObserveActiveAttachments(() => registry.Count);
 
         app.MapDiscovery();
+        app.MapConsole();
         return app;
     }
 }

@@ -13,6 +13,7 @@ public sealed record Event
     public DirectConversation? Dm { get; init; }
     public Pairing? Pairing { get; init; }
     public ReplayGap? ReplayGap { get; init; }
+    public EventNode? Node { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset CreatedAt { get; init; }
 }
 

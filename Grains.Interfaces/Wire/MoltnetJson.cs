@@ -14,6 +14,7 @@ namespace Moltnet.Wire;
     PropertyNameCaseInsensitive = true,
     Converters = [typeof(Rfc3339Converter)])]
 [JsonSerializable(typeof(Network))]
+[JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(Room))]
 [JsonSerializable(typeof(RoomList))]
 [JsonSerializable(typeof(ThreadInfo))]
@@ -44,6 +45,17 @@ namespace Moltnet.Wire;
 [JsonSerializable(typeof(StatusBody))]
 [JsonSerializable(typeof(List<Pairing>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(NodeList))]
+[JsonSerializable(typeof(NodeTelemetry))]
+[JsonSerializable(typeof(NodePolicyInfo))]
+[JsonSerializable(typeof(CreateDeviceTokenRequest))]
+[JsonSerializable(typeof(DeviceTokenCreated))]
+[JsonSerializable(typeof(DeviceTokenList))]
+[JsonSerializable(typeof(NodeSelection))]
+[JsonSerializable(typeof(ExecRequest))]
+[JsonSerializable(typeof(ExecFrame))]
+[JsonSerializable(typeof(ExecResult))]
 public sealed partial class MoltnetJsonContext : JsonSerializerContext;
 
 /// <summary>Serializer helpers bound to <see cref="MoltnetJsonContext"/>.</summary>

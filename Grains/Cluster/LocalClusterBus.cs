@@ -5,11 +5,19 @@ using Microsoft.Extensions.Logging;
 namespace Moltnet.Cluster;
 
 /// <summary>The bus of a single process: every message is delivered to this process's subscribers.</summary>
-public sealed partial class LocalClusterBus(ILogger<LocalClusterBus> log) : IClusterBus
+public sealed partial class LocalClusterBus(string replicaId, ILogger log) : IClusterBus
 {
     private readonly ConcurrentDictionary<string, ImmutableHandlers> _handlers = new(StringComparer.Ordinal);
 
-    public string ReplicaId { get; } = "local-" + Guid.NewGuid().ToString("N")[..12];
+    public LocalClusterBus(ReplicaIdentity replica, ILogger<LocalClusterBus> log) : this(replica.Id, log)
+    {
+    }
+
+    public LocalClusterBus(ILogger<LocalClusterBus> log) : this("local-" + Guid.NewGuid().ToString("N")[..12], log)
+    {
+    }
+
+    public string ReplicaId { get; } = replicaId;
 
     public Task PublishAsync(string topic, string payload, string? target, CancellationToken ct)
     {

@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Moltnet.Cluster;
 using Moltnet.Configuration;
 using Moltnet.Grains.Storage;
 
 namespace Moltnet.Grains.Events;
 
-/// <summary>Deletes events older than <c>storage.event_retention</c> once an hour (and once at start).</summary>
-public sealed partial class EventLogPruner(IMoltnetStore store, MoltnetConfig config, TimeProvider time, ILogger<EventLogPruner> log)
+/// <summary>Deletes events older than <c>storage.event_retention</c> once an hour (and once at start), on the one replica
+/// holding the <see cref="LeaseName"/> lease.</summary>
+public sealed partial class EventLogPruner(IMoltnetStore store, MoltnetConfig config, ILeases leases, TimeProvider time, ILogger<EventLogPruner> log)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public const string LeaseName = "event-log-pruner";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,6 +23,7 @@ public sealed partial class EventLogPruner(IMoltnetStore store, MoltnetConfig co
         {
             try
             {
+                if (!await leases.TryAcquireAsync(LeaseName, Interval * 2, stoppingToken)) continue;
                 var pruned = await store.PruneEventsAsync(time.GetUtcNow() - config.Storage.EventRetention, stoppingToken);
                 if (pruned > 0) Pruned(log, pruned);
             }

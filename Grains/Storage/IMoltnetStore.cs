@@ -117,6 +117,39 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>Records a failed attempt; false when the item is gone.</summary>
     Task<bool> RescheduleOutboxItemAsync(long id, int attempts, DateTimeOffset nextAttemptAt, string? lastError, CancellationToken ct);
 
+    // Remote nodes --------------------------------------------------------------------------------------------
+
+    /// <summary>Stores a new device token with its node's inventory row; false (nothing written) when the node id exists.</summary>
+    Task<bool> CreateDeviceTokenAsync(DeviceTokenRecord token, RemoteNodeRecord node, CancellationToken ct);
+
+    /// <summary>The token with this hex SHA-256, revoked or not; null when unknown.</summary>
+    Task<DeviceTokenRecord?> FindDeviceTokenAsync(string tokenHash, CancellationToken ct);
+
+    /// <summary>All device tokens sorted by creation time, then node id.</summary>
+    Task<IReadOnlyList<DeviceTokenRecord>> ListDeviceTokensAsync(CancellationToken ct);
+
+    /// <summary>Revokes a node's tokens and marks the node revoked and disconnected, with <paramref name="events"/>;
+    /// false (nothing written) when the node is unknown or already revoked.</summary>
+    Task<bool> RevokeRemoteNodeAsync(string nodeId, DateTimeOffset at, IReadOnlyList<Event> events, CancellationToken ct);
+
+    Task<RemoteNodeRecord?> ReadRemoteNodeAsync(string nodeId, CancellationToken ct);
+
+    /// <summary>The inventory sorted by node id.</summary>
+    Task<IReadOnlyList<RemoteNodeRecord>> ListRemoteNodesAsync(CancellationToken ct);
+
+    /// <summary>Creates or replaces a node's inventory row, with <paramref name="events"/>.</summary>
+    Task WriteRemoteNodeAsync(RemoteNodeRecord node, IReadOnlyList<Event> events, CancellationToken ct);
+
+    /// <summary>Marks the node disconnected only while <paramref name="connId"/> still holds it (a newer connection, maybe on
+    /// another replica, wins), with <paramref name="events"/>; false when it did not.</summary>
+    Task<bool> MarkRemoteNodeDisconnectedAsync(string nodeId, string connId, DateTimeOffset at, IReadOnlyList<Event> events, CancellationToken ct);
+
+    /// <summary>The node selected for a conversation, or null.</summary>
+    Task<string?> ReadNodeSelectionAsync(string conversationId, CancellationToken ct);
+
+    /// <summary>Selects <paramref name="nodeId"/> for a conversation; null clears the selection.</summary>
+    Task WriteNodeSelectionAsync(string conversationId, string? nodeId, DateTimeOffset at, CancellationToken ct);
+
     // Generic grain state (for grains whose state is a document) ------------------------------------------
 
     Task<Versioned<string>?> ReadGrainStateAsync(string grainType, string key, CancellationToken ct);

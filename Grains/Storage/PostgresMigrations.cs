@@ -161,6 +161,60 @@ internal static class PostgresMigrations
             );
             CREATE INDEX pairing_outbox_order ON pairing_outbox (pairing_id, seq, id);
             """),
+        (5, "cluster", """
+            CREATE TABLE cluster_members (
+                replica_id TEXT COLLATE "C" PRIMARY KEY,
+                address TEXT COLLATE "C",
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                sse INTEGER NOT NULL DEFAULT 0,
+                attach INTEGER NOT NULL DEFAULT 0,
+                nodes INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE cluster_leases (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                holder TEXT COLLATE "C" NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE cluster_presence (
+                replica_id TEXT COLLATE "C" NOT NULL,
+                agent_id TEXT COLLATE "C" NOT NULL,
+                sessions INTEGER NOT NULL,
+                PRIMARY KEY (replica_id, agent_id)
+            );
+            CREATE INDEX cluster_presence_agent ON cluster_presence (agent_id);
+            """),
+        (6, "remote_nodes", """
+            CREATE TABLE remote_nodes (
+                node_id TEXT COLLATE "C" PRIMARY KEY,
+                display_name TEXT COLLATE "C",
+                platform TEXT COLLATE "C",
+                version TEXT COLLATE "C",
+                replica_id TEXT COLLATE "C",
+                conn_id TEXT COLLATE "C",
+                remote_ip TEXT COLLATE "C",
+                connected INTEGER NOT NULL DEFAULT 0,
+                connected_at TEXT COLLATE "C",
+                last_seen_at TEXT COLLATE "C",
+                telemetry_json TEXT COLLATE "C",
+                policy_json TEXT COLLATE "C",
+                created_at TEXT COLLATE "C" NOT NULL,
+                revoked_at TEXT COLLATE "C"
+            );
+            CREATE TABLE device_tokens (
+                token_hash TEXT COLLATE "C" PRIMARY KEY,
+                token_prefix TEXT COLLATE "C" NOT NULL,
+                node_id TEXT COLLATE "C" NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL,
+                revoked_at TEXT COLLATE "C"
+            );
+            CREATE INDEX device_tokens_node ON device_tokens (node_id);
+            CREATE TABLE node_selections (
+                conversation_id TEXT COLLATE "C" PRIMARY KEY,
+                node_id TEXT COLLATE "C" NOT NULL,
+                selected_at TEXT COLLATE "C" NOT NULL
+            );
+            """),
     ];
 
     private const string Lock = "SELECT pg_advisory_xact_lock(715308742994555159)";

@@ -150,6 +150,37 @@ internal static class SqliteMigrations
             );
             CREATE INDEX pairing_outbox_order ON pairing_outbox (pairing_id, seq, id);
             """),
+        (6, "remote_nodes", """
+            CREATE TABLE remote_nodes (
+                node_id TEXT PRIMARY KEY,
+                display_name TEXT,
+                platform TEXT,
+                version TEXT,
+                replica_id TEXT,
+                conn_id TEXT,
+                remote_ip TEXT,
+                connected INTEGER NOT NULL DEFAULT 0,
+                connected_at TEXT,
+                last_seen_at TEXT,
+                telemetry_json TEXT,
+                policy_json TEXT,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            ) WITHOUT ROWID;
+            CREATE TABLE device_tokens (
+                token_hash TEXT PRIMARY KEY,
+                token_prefix TEXT NOT NULL,
+                node_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            ) WITHOUT ROWID;
+            CREATE INDEX device_tokens_node ON device_tokens (node_id);
+            CREATE TABLE node_selections (
+                conversation_id TEXT PRIMARY KEY,
+                node_id TEXT NOT NULL,
+                selected_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>Applies pending migrations on an open, configured read-write connection. Writes nothing when the

@@ -93,6 +93,15 @@ public sealed record NodeRuntime
 
     /// <summary>Accepted for compatibility, unused.</summary>
     public string Driver { get; init; } = "";
+
+    /// <summary><c>command</c> runtime: arguments passed to <see cref="Command"/>.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary><c>webhook</c> runtime: where each wake is POSTed.</summary>
+    public string Url { get; init; } = "";
+
+    /// <summary><c>command</c>/<c>webhook</c>: publish the runtime's answer as the agent's reply (null: not set, off).</summary>
+    public bool? AutoPublish { get; init; }
 }
 
 public sealed record NodeRoomBinding
@@ -134,6 +143,12 @@ public static class RuntimeKinds
     public const string Codex = "codex";
     public const string ClaudeCode = "claude-code";
     public const string Pi = "pi";
+
+    /// <summary>Any executable: the prompt on stdin and the message in the environment.</summary>
+    public const string Command = "command";
+
+    /// <summary>An HTTP endpoint: each wake is POSTed as JSON.</summary>
+    public const string Webhook = "webhook";
 }
 
 public static class WakeModes

@@ -9,9 +9,10 @@ public static partial class NodeConfigLoader
     [
         "kind", "token", "gateway_url", "events_url", "control_url", "inbound_url", "outbound_url", "ack_url", "channel",
         "command", "config_path", "workspace_path", "home_path", "session_store_path", "session_prefix", "driver",
+        "args", "url", "auto_publish",
     ];
 
-    private static readonly string[] KindNames = [OpenClaw, PicoClaw, TinyClaw, Codex, ClaudeCode, Pi];
+    private static readonly string[] KindNames = [OpenClaw, PicoClaw, TinyClaw, Codex, ClaudeCode, Pi, Command, Webhook];
     private static readonly string[] Ws = ["ws", "wss"];
     private static readonly string[] Http = ["http", "https"];
 
@@ -24,7 +25,8 @@ public static partial class NodeConfigLoader
         ("inbound_url", [TinyClaw], Http),
         ("outbound_url", [TinyClaw], Http),
         ("ack_url", [TinyClaw], Http),
-        ("command", [PicoClaw, Codex, ClaudeCode], []),
+        ("command", [PicoClaw, Codex, ClaudeCode, Command], []),
+        ("url", [Webhook], Http),
         ("config_path", [PicoClaw], []),
     ];
 
@@ -49,6 +51,9 @@ public static partial class NodeConfigLoader
             SessionStorePath = Get("session_store_path"),
             SessionPrefix = Get("session_prefix"),
             Driver = Get("driver"),
+            Args = m.Strings("args") ?? [],
+            Url = Get("url"),
+            AutoPublish = m.Bool("auto_publish"),
         };
         if (rt.Token.Length > 0) ctx.InlineTokens.Add(m.PathOf("token"));
         if (rt.Kind.Length == 0)
@@ -73,6 +78,9 @@ public static partial class NodeConfigLoader
             else if (schemes.Length > 0 && !ConfigUrl.IsValid(value, schemes))
                 ctx.Error(i, $"runtime.{key}", $"must be a {string.Join(" or ", schemes)} URL with a host (got \"{value}\")");
         }
+        if (rt.Args.Count > 0 && rt.Kind != Command) ctx.Error(i, "runtime.args", $"only valid for runtime kind {Command} (this is {rt.Kind})");
+        if (rt.AutoPublish is not null && rt.Kind is not (Command or Webhook))
+            ctx.Error(i, "runtime.auto_publish", $"only valid for runtime kinds {Command}, {Webhook} (this is {rt.Kind}); the others have a fixed reply path");
         if (rt.Kind == PicoClaw && rt.Command.Length > 0 && rt.ConfigPath.Length == 0)
             ctx.Error(i, "runtime.config_path", "required when runtime.command is set for picoclaw");
 
@@ -137,6 +145,12 @@ public static partial class NodeConfigLoader
                 break;
             case Pi when rt.ControlUrl.Length == 0:
                 ctx.Error(i, "runtime.control_url", "required for runtime kind pi");
+                break;
+            case Command when rt.Command.Length == 0:
+                ctx.Error(i, "runtime.command", "required for runtime kind command");
+                break;
+            case Webhook when rt.Url.Length == 0:
+                ctx.Error(i, "runtime.url", "required for runtime kind webhook");
                 break;
         }
     }

@@ -16,7 +16,6 @@ public static class NetworkApi
                     .ApplyAsync(await JsonBody.ReadAsync<ApplyRequest>(http.Request), CancellationToken.None)))
             .RequireScopes(Scopes.Admin);
         app.MapGet("/", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
-        app.MapGet("/console", () => Results.Redirect("/console/", permanent: false, preserveMethod: true)).AllowAnyone();
         app.MapGet("/v1/network", async (HttpContext http, NetworkDescriber describer) =>
                 Reply.Ok(await describer.DescribeAsync(http.Caller(), http.RequestAborted)))
             .AllowPublicRead(Scopes.Observe, Scopes.Admin, Scopes.Pair, Scopes.Attach);

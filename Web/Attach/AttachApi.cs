@@ -29,8 +29,9 @@ public static class AttachApi
     {
         if (!origins.BrowserOriginAllowed(http)) throw MoltnetException.Forbidden("origin not allowed");
         if (!http.WebSockets.IsWebSocketRequest) throw MoltnetException.BadRequest("attachment requires a WebSocket upgrade");
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var session = new AttachSession(gateway, socket, http.Caller(), http.RequestAborted);
+        var (socket, batch) = await WebSocketUpgrade.AcceptAsync(http);
+        using var _ = socket;
+        var session = new AttachSession(gateway, socket, batch, http.Caller(), http.RequestAborted);
         await session.RunAsync();
     }
 }

@@ -8,11 +8,25 @@ public sealed partial class AttachSession
     private async Task DeliverAsync(IEventSubscription subscription)
     {
         var ct = _stop.Token;
+        var items = subscription.ReadAllAsync(ct).GetAsyncEnumerator(ct);
         try
         {
-            await foreach (var item in subscription.ReadAllAsync(ct))
+            var held = false;
+            while (true)
             {
-                if (item.Event is not { } e) continue; // a lagged marker: the feed catches up from the log by itself
+                var next = items.MoveNextAsync();
+                // Nothing more at once: release the frames held so far (one write for the burst).
+                if (held && !next.IsCompleted)
+                {
+                    held = false;
+                    if (!await EnqueueEventAsync(Release, ct))
+                    {
+                        End(SlowConsumer);
+                        return;
+                    }
+                }
+                if (!await next) break;
+                if (items.Current.Event is not { } e) continue; // a lagged marker: the feed catches up from the log by itself
                 if (e.Type == EventTypes.AgentRemoved && IsMe(e.Agent) && await RemovedNowAsync(e, ct))
                 {
                     const string removed = "agent was removed from the network";
@@ -22,11 +36,12 @@ public sealed partial class AttachSession
                 if (!await _scope!.VisibleAsync(e, ct)) continue;
                 var wake = e.Type == EventTypes.MessageCreated && e.Message is { } m ? _scope.WakeReason(m) : null;
                 Track(e, wake);
-                if (!await EnqueueEventAsync(_g.EventFrame(e), ct))
+                if (!await EnqueueEventAsync(new Outgoing(_g.EventFrame(e), false, Hold: true), ct))
                 {
                     End(SlowConsumer);
                     return;
                 }
+                held = true;
             }
             End(new Ending("event_stream_closed", null, false));
         }
@@ -40,6 +55,10 @@ public sealed partial class AttachSession
             End(new Ending("event_stream_closed", e.Message, false, "event stream failed; resume with IDENTIFY.cursor",
                 WebSocketCloseStatus.InternalServerError));
         }
+        finally
+        {
+            await items.DisposeAsync();
+        }
     }
 
     /// <summary>An <c>agent.removed</c> replayed from before the agent re-registered does not end the new session.</summary>
@@ -50,9 +69,8 @@ public sealed partial class AttachSession
     }
 
     /// <summary>Queues an EVENT frame, waiting a moment for room; false when the client is not draining its socket.</summary>
-    private ValueTask<bool> EnqueueEventAsync(byte[] frame, CancellationToken ct)
+    private ValueTask<bool> EnqueueEventAsync(Outgoing item, CancellationToken ct)
     {
-        var item = new Outgoing(frame, false);
         return _queue.TryWrite(item) ? ValueTask.FromResult(true) : _queue.WriteAsync(item, _g.Options.SlowConsumerGrace, _g.Time, ct);
     }
 

@@ -44,7 +44,13 @@ public sealed partial class AttachSession
     private async ValueTask SendFrameAsync(Outgoing frame)
     {
         Volatile.Write(ref _writeStarted, _g.Time.GetTimestamp());
-        await _ws.SendAsync(frame.Bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        if (frame.Bytes is { } bytes)
+        {
+            if (frame.Hold) _batch?.Hold();
+            else _batch?.StopHolding();
+            await _ws.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        else if (_batch is not null) await _batch.ReleaseAsync(CancellationToken.None);
         Volatile.Write(ref _writeStarted, 0);
     }
 

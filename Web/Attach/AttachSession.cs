@@ -10,6 +10,7 @@ public sealed partial class AttachSession
 {
     private readonly AttachGateway _g;
     private readonly WebSocket _ws;
+    private readonly FrameBatchStream? _batch;
     private readonly Caller _caller;
     private readonly CancellationToken _aborted;
     private readonly SendQueue<Outgoing> _queue;
@@ -18,10 +19,11 @@ public sealed partial class AttachSession
     private AttachScope? _scope;
     private string? _displayName;
 
-    internal AttachSession(AttachGateway gateway, WebSocket socket, Caller caller, CancellationToken aborted)
+    internal AttachSession(AttachGateway gateway, WebSocket socket, FrameBatchStream? batch, Caller caller, CancellationToken aborted)
     {
         _g = gateway;
         _ws = socket;
+        _batch = batch;
         _caller = caller;
         _aborted = aborted;
         CredentialKey = caller.CredentialKey;
@@ -39,7 +41,11 @@ public sealed partial class AttachSession
     private sealed record Ending(string Reason, string? Error, bool FailWakes, string? ErrorFrame = null,
         WebSocketCloseStatus Status = WebSocketCloseStatus.PolicyViolation);
 
-    private readonly record struct Outgoing(byte[] Bytes, bool Heartbeat);
+    /// <summary>A frame for the socket. <paramref name="Hold"/>: more frames follow at once, so it may wait in the batch
+    /// stream for them; a frame without bytes releases what is held.</summary>
+    private readonly record struct Outgoing(byte[]? Bytes, bool Heartbeat, bool Hold = false);
+
+    private static readonly Outgoing Release = new(null, false);
 
     /// <summary>Ends the session (the first ending wins) and stops the loops.</summary>
     private void End(Ending ending)
@@ -103,6 +109,7 @@ public sealed partial class AttachSession
     private async Task CloseAsync(Ending ending, Task reader)
     {
         if (!await _queue.CompleteAsync(_g.Options.WriteTimeout, _g.Time)) _ws.Abort();
+        _batch?.StopHolding(); // the next write (ERROR, close) takes held frames along
         if (_ws.State is WebSocketState.Open && ending.ErrorFrame is { } error)
             await TryWriteAsync(Encode(new AttachFrame { Op = AttachOps.Error, Error = error }));
         if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)

@@ -42,9 +42,13 @@ public static class JsonBody
         catch (JsonException e)
         {
             var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
-            throw MoltnetException.BadRequest(reader.CurrentDepth >= 64 || e.Message.Contains("depth", StringComparison.Ordinal)
+            // Only the reader's depth limit is "too deep" (a truncated body's "expected depth to be zero" is not), and a
+            // wrong type is named as such instead of leaking .NET type names.
+            throw MoltnetException.BadRequest(e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
                 ? "invalid JSON: nesting too deep"
-                : $"invalid JSON{where}: {FirstSentence(e.Message)}");
+                : e.Message.Contains("could not be converted", StringComparison.Ordinal)
+                    ? $"invalid JSON{where}: wrong value type"
+                    : $"invalid JSON{where}: {FirstSentence(e.Message)}");
         }
     }
 

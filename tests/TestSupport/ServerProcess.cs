@@ -46,17 +46,28 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the server and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? env = null, int? port = null)
+    /// <summary>
+    /// Starts the server and waits until <c>/healthz</c> answers. <paramref name="openFileLimit"/> runs it under
+    /// <c>prlimit --nofile=N:N</c> (a low <c>ulimit -n</c>).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? env = null, int? port = null,
+        int? openFileLimit = null)
     {
         var p = port ?? FreePort();
-        var psi = new ProcessStartInfo(CliProcess.DotnetHost)
+        var psi = new ProcessStartInfo(openFileLimit is null ? CliProcess.DotnetHost : "prlimit")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFileLimit is { } n)
+        {
+            // prlimit execs the command, so the process id stays the server's.
+            psi.ArgumentList.Add($"--nofile={n}:{n}");
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add(CliProcess.DotnetHost);
+        }
         psi.ArgumentList.Add(MoltnetDll);
         psi.ArgumentList.Add("start");
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MOLTNET_", StringComparison.Ordinal)).ToList())

@@ -51,7 +51,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await c.OpenAsync(Ct);
         var rows = SqliteSetup.Query(c, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)));
-        Assert.Equal([(1L, "initial_schema"), (2L, "event_log"), (3L, "grain_state"), (4L, "pairings")], rows.Select(r => (r.Item1, r.Item2)));
+        Assert.Equal([(1L, "initial_schema"), (2L, "event_log"), (3L, "grain_state"), (4L, "pairings"), (6L, "remote_nodes")], rows.Select(r => (r.Item1, r.Item2)));
         Assert.All(rows, r => StoreTime.Parse(r.Item3));
         Assert.Equal("wal", SqliteSetup.Scalar(c, "PRAGMA journal_mode"));
         var tables = SqliteSetup.Query(c, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", r => r.GetString(0));

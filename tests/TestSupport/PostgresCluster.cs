@@ -2,16 +2,17 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Xunit.Abstractions;
+using Xunit;
 
-namespace Moltnet.Grains.Tests.Storage;
+namespace Moltnet.TestSupport;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the test run, built with the machine's binaries (<c>initdb</c>, <c>pg_ctl</c> from
 /// <c>pg_config --bindir</c> or <c>/usr/lib/postgresql/*/bin</c>) in a temp dir, listening on a free loopback port with
 /// its unix socket in the temp dir. Run as the <c>postgres</c> user when the tests run as root. Stopped and deleted on
 /// dispose. Missing binaries: tests marked <see cref="PostgresFactAttribute"/> are skipped, unless <c>CI=true</c>, where
-/// the fixture fails them.
+/// the fixture fails them. Each test project declares its own collection (xunit collection fixtures live in the test
+/// assembly): <c>[CollectionDefinition("postgres")] class PostgresCollection : ICollectionFixture&lt;PostgresCluster&gt;</c>.
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
@@ -172,13 +173,6 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 }
 
-/// <summary>One cluster for every PostgreSQL test class of the run (the classes run one after another).</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>
-{
-    public const string Name = "postgres";
-}
-
 /// <summary>A fact that is skipped, with the install hint, when PostgreSQL is not installed, unless <c>CI=true</c> (then
 /// it runs and the fixture fails it).</summary>
 public sealed class PostgresFactAttribute : FactAttribute
@@ -186,32 +180,5 @@ public sealed class PostgresFactAttribute : FactAttribute
     public PostgresFactAttribute()
     {
         if (PostgresCluster.BinDir is null && !PostgresCluster.IsCi) Skip = PostgresCluster.MissingMessage;
-    }
-}
-
-/// <summary>Marks a contract-suite subclass that needs the PostgreSQL cluster: its <see cref="StoreFactAttribute"/>
-/// tests are skipped like <see cref="PostgresFactAttribute"/> ones when PostgreSQL is missing (unless <c>CI=true</c>).</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class RequiresPostgresAttribute : Attribute;
-
-/// <summary>A fact of the backend-agnostic contract suite: skipped for a <see cref="RequiresPostgresAttribute"/> class
-/// when PostgreSQL is not installed (xunit 2 has no dynamic skip, so the discoverer decides per concrete class).</summary>
-[Xunit.Sdk.XunitTestCaseDiscoverer("Moltnet.Grains.Tests.Storage.StoreFactDiscoverer", "Moltnet.Grains.Tests")]
-public sealed class StoreFactAttribute : FactAttribute;
-
-public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : Xunit.Sdk.FactDiscoverer(diagnosticMessageSink)
-{
-    private readonly IMessageSink _sink = diagnosticMessageSink;
-
-    public override IEnumerable<Xunit.Sdk.IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod,
-        IAttributeInfo factAttribute)
-    {
-        var needsPostgres = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any();
-        if (needsPostgres && PostgresCluster.BinDir is null && !PostgresCluster.IsCi)
-        {
-            return [new Xunit.Sdk.XunitSkippedDataRowTestCase(_sink, discoveryOptions.MethodDisplayOrDefault(),
-                discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, PostgresCluster.MissingMessage)];
-        }
-        return base.Discover(discoveryOptions, testMethod, factAttribute);
     }
 }

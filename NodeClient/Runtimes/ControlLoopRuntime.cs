@@ -1,0 +1,70 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Moltnet.NodeClient.Configuration;
+
+namespace Moltnet.NodeClient.Runtimes;
+
+/// <summary>
+/// The control loop (spec node-and-cli §3): <c>pi</c>, and <c>picoclaw</c>/<c>tinyclaw</c> with a <c>control_url</c>.
+/// POST <c>{context_id, from, message, to}</c> (15 s, Bearer <c>runtime.token</c>); non-2xx fails the wake; the answer
+/// <c>{from, message}</c> (≤1 MiB) is published only by <c>pi</c> — the others reply through the skill.
+/// </summary>
+public sealed class ControlLoopRuntime(RuntimeContext context) : IRuntimeAdapter
+{
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+    private const int MaxResponseBytes = 1 << 20;
+
+    public async Task<Task> DeliverAsync(Wake wake, CancellationToken ct)
+    {
+        var rt = context.Attachment.Runtime;
+        var payload = new JsonObject
+        {
+            ["context_id"] = wake.ContextId,
+            ["from"] = Daemon.Prompts.SenderName(wake.Message.From),
+            ["message"] = Daemon.Prompts.Control(wake.Message),
+            ["to"] = context.Attachment.Agent.Id,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, rt.ControlUrl)
+        {
+            Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (rt.Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", rt.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var response = await context.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var body = await ReadBoundedAsync(response.Content, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{rt.Kind} control {Daemon.Preflight.Redact(rt.ControlUrl)} returned {(int)response.StatusCode}: {body.Trim()}");
+        if (rt.Kind == RuntimeKinds.Pi && ParseMessage(body) is { } reply)
+            await context.Publisher.PublishAsync(CommandRuntime.ReplyTarget(wake.Message.Target), reply, ct);
+        return Task.CompletedTask;
+    }
+
+    private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxResponseBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct)) > 0) total += read;
+        if (total > MaxResponseBytes) throw new InvalidOperationException("control response exceeds 1 MiB");
+        return Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    private static string? ParseMessage(string body)
+    {
+        if (body.Trim().Length == 0) return null;
+        try
+        {
+            return JsonNode.Parse(body)?["message"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"control response is not JSON: {e.Message}");
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,22 @@
+using static Moltnet.NodeClient.Configuration.RuntimeKinds;
+
+namespace Moltnet.NodeClient.Runtimes;
+
+/// <summary>Picks the adapter for an attachment's runtime kind and seam (spec node-and-cli §3).</summary>
+public static class RuntimeFactory
+{
+    /// <exception cref="RuntimeSetupException">This node cannot drive the configured seam.</exception>
+    public static IRuntimeAdapter Create(RuntimeContext context, int maxAttempts = 3)
+    {
+        var rt = context.Attachment.Runtime;
+        return rt.Kind switch
+        {
+            Codex or ClaudeCode => new CliRuntime(context, maxAttempts),
+            Command => new CommandRuntime(context),
+            Webhook => new WebhookRuntime(context),
+            Pi => new ControlLoopRuntime(context),
+            PicoClaw or TinyClaw when rt.ControlUrl.Length > 0 => new ControlLoopRuntime(context),
+            _ => throw new RuntimeSetupException($"runtime kind {rt.Kind} with this seam is not supported by this node yet (use control_url, or kinds codex, claude-code, pi, command, webhook)"),
+        };
+    }
+}
