@@ -108,6 +108,33 @@ public sealed class InvalidatingStore(IMoltnetStore inner, Func<ClusterCacheInva
         return version;
     }
 
+    // Remote nodes: their grains read the store on every call (no cached state), so these pass through.
+
+    public Task<bool> CreateDeviceTokenAsync(DeviceTokenRecord token, RemoteNodeRecord node, CancellationToken ct) =>
+        inner.CreateDeviceTokenAsync(token, node, ct);
+
+    public Task<DeviceTokenRecord?> FindDeviceTokenAsync(string tokenHash, CancellationToken ct) => inner.FindDeviceTokenAsync(tokenHash, ct);
+
+    public Task<IReadOnlyList<DeviceTokenRecord>> ListDeviceTokensAsync(CancellationToken ct) => inner.ListDeviceTokensAsync(ct);
+
+    public Task<bool> RevokeRemoteNodeAsync(string nodeId, DateTimeOffset at, IReadOnlyList<Event> events, CancellationToken ct) =>
+        inner.RevokeRemoteNodeAsync(nodeId, at, events, ct);
+
+    public Task<RemoteNodeRecord?> ReadRemoteNodeAsync(string nodeId, CancellationToken ct) => inner.ReadRemoteNodeAsync(nodeId, ct);
+
+    public Task<IReadOnlyList<RemoteNodeRecord>> ListRemoteNodesAsync(CancellationToken ct) => inner.ListRemoteNodesAsync(ct);
+
+    public Task WriteRemoteNodeAsync(RemoteNodeRecord node, IReadOnlyList<Event> events, CancellationToken ct) =>
+        inner.WriteRemoteNodeAsync(node, events, ct);
+
+    public Task<bool> MarkRemoteNodeDisconnectedAsync(string nodeId, string connId, DateTimeOffset at, IReadOnlyList<Event> events, CancellationToken ct) =>
+        inner.MarkRemoteNodeDisconnectedAsync(nodeId, connId, at, events, ct);
+
+    public Task<string?> ReadNodeSelectionAsync(string conversationId, CancellationToken ct) => inner.ReadNodeSelectionAsync(conversationId, ct);
+
+    public Task WriteNodeSelectionAsync(string conversationId, string? nodeId, DateTimeOffset at, CancellationToken ct) =>
+        inner.WriteNodeSelectionAsync(conversationId, nodeId, at, ct);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private Task Changed(string grainType, string key) => invalidator().PublishAsync(grainType, key);

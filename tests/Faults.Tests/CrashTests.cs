@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Moltnet.Faults.Tests.Support;
-using Moltnet.Grains.Tests.Storage;
 using Moltnet.TestSupport;
 
 namespace Moltnet.Faults.Tests;
