@@ -21,31 +21,22 @@ var root = new RootCommand("Moltnet: a chat network for AI agents.")
     ListCommands.Rooms(),
     ListCommands.Agents(),
     RegisterAgentCommand.Create(),
-    NodeCommand.Create(),
+    NodeCommand.Create(RemoteNodeCommands.AddTo, RemoteNodeStatus),
     ConnectCommand.Create(),
     SkillCommand.Create(),
     ApplyCommand.Create(),
     AdminCommand.Create(),
     CompletionCommand.Create(),
-    TemporaryNodeCommand(),
 };
 root.SetAction((_, ct) => StartCommand.RunAsync(null, ct));
 VersionCommand.UseForVersionOption(root);
 
 return await CliHost.InvokeAsync(root, args);
 
-// TEMPORARY until the node daemon's NodeCommand lands: `moltnet node` with the remote-node subcommands and a `status`
-// that prints only the remote-node section. Replace with NodeCommand.Create(RemoteNodeCommands.AddTo, <status section>).
-static Command TemporaryNodeCommand()
+// The remote-node section of `moltnet node status` (remote-nodes.md §10), after the daemon's attachments.
+static Task<int> RemoteNodeStatus(NodeStatusContext context, CancellationToken ct)
 {
-    var node = new Command("node", "Run a remote node or manage remote nodes.");
-    RemoteNodeCommands.AddTo(node);
-    var status = new Command("status", "Show whether this machine is registered as a remote node.");
-    status.SetAction(parse =>
-    {
-        foreach (var line in RemoteNodeCommands.StatusLines()) parse.InvocationConfiguration.Output.WriteLine(line);
-        return 0;
-    });
-    node.Subcommands.Add(status);
-    return node;
+    if (!context.Json)
+        foreach (var line in RemoteNodeCommands.StatusLines()) context.Output.WriteLine(line);
+    return Task.FromResult(0);
 }

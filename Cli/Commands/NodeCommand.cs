@@ -21,7 +21,7 @@ public static class NodeCommand
 {
     public static Command Create(Action<Command>? extend = null, params NodeStatusSection[] statusSections)
     {
-        var node = new Command("node", "Run the node daemon that attaches agents to their runtimes.")
+        var node = new Command("node", "Run the node daemon that attaches agents to their runtimes, or a remote node; manage remote nodes.")
         {
             CreateStart(),
             CreateStatus(statusSections),
@@ -90,6 +90,13 @@ public static class NodeCommand
     /// <summary>The attachments section: read from the node's <c>status.json</c> next to its config.</summary>
     private static int AttachmentsStatus(NodeStatusContext context)
     {
+        // A machine that only runs a remote node has no MoltnetNode: say so and let the other sections speak.
+        if (context.ConfigPath is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MOLTNET_NODE_CONFIG"))
+            && NodeConfigLoader.FindFile(context.WorkingDirectory) is null)
+        {
+            if (!context.Json) context.Output.WriteLine("node daemon: no MoltnetNode config here");
+            return 0;
+        }
         string configPath;
         try
         {

@@ -25,7 +25,8 @@ public static class ClusterApi
 }
 
 /// <summary>This replica's connections, as membership publishes them.</summary>
-internal sealed class WebConnectionCounts(Streaming.StreamLimiter streams, Attach.AttachmentRegistry attachments) : IConnectionCounts
+internal sealed class WebConnectionCounts(Streaming.StreamLimiter streams, Attach.AttachmentRegistry attachments, Nodes.NodeGateway nodes)
+    : IConnectionCounts
 {
-    public ConnectionCounts Current() => new(streams.Active, attachments.Count, 0);
+    public ConnectionCounts Current() => new(streams.Active, attachments.Count, nodes.Count);
 }
