@@ -7,7 +7,7 @@ namespace Moltnet.Bench;
 /// <summary><c>peers</c>: the same fan-out workload on Moltnet and on peers started from Debian's packages. For each
 /// system, K subscribers hold one room/channel/subject and the publisher climbs a ladder of open-loop rates (250, 500,
 /// 1,000… msg/s, after 3 unmeasured seconds at 250) until a step fails: p99 post-to-delivery above the bound, a delivery missing, an error, or a pacer
-/// that fell behind (a failed step is tried twice). One step between the last held and the first failed rate refines
+/// that fell behind (a failed step is tried twice; a system that fails the first rung steps down: 125, 62, 31). One step between the last held and the first failed rate refines
 /// the ceiling. The figure of a
 /// system is the highest rate it held; "ours ÷ peer" compares those at equal p99.</summary>
 internal static class PeersScenario
@@ -103,6 +103,9 @@ internal static class PeersScenario
                 if (held is { } h) await Step((int)Math.Round(Math.Sqrt((double)h * rate) / 50) * 50);
                 break;
             }
+            // Not even the first rung: step down (125, 62…) so the figure says how little the system held.
+            for (var rate = 125; held is null && rate >= 30; rate /= 2)
+                if ((await Step(rate)).Passes(o.P99Bound)) held = rate;
             return new Curve(target, steps, target.Rss());
         }
         finally

@@ -41,6 +41,10 @@ internal static class Report
         foreach (var r in results)
             rawText.AppendLine().AppendLine($"## Server log: {r.Name}").AppendLine().AppendLine("```text").AppendLine(r.ServerLog).AppendLine("```");
         await File.WriteAllTextAsync(raw, rawText.ToString(), ct);
+        // A suite run written to this repository's results is the published one: docs/performance.md follows it.
+        if (scenario == "suite" && Path.GetFullPath(dir) == (RepoPaths.Root() is { } root ? Path.GetFullPath(Path.Combine(root, "bench", "results")) : null)
+            && await DocsPage.UpdateAsync(md, results.SelectMany(r => r.Charts), ct) is { } docs)
+            return [latest, raw, docs];
         return [latest, raw];
     }
 

@@ -31,7 +31,20 @@ internal static class Scenarios
     {
         if (o.Scenario == "suite")
         {
-            foreach (var s in All.Where(s => s.InSuite)) await s.Run(o, results, ct);
+            // One scenario that cannot finish (an overloaded server, a missing peer) must not lose the others' results.
+            foreach (var s in All.Where(s => s.InSuite))
+            {
+                try
+                {
+                    await s.Run(o, results, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"moltnet-bench: {s.Name} failed: {e.Message}");
+                    results.Add(new ScenarioResult(s.Name, "suite", [new Figure("failed", $"{e.GetType().Name}: {e.Message.Split('\n')[0]}")],
+                        "runs to the end", false, [e.ToString().Split('\n')[0]]));
+                }
+            }
             return;
         }
         await All.Single(s => s.Name == o.Scenario).Run(o, results, ct);

@@ -51,6 +51,10 @@ internal static class StormScenario
                 {
                     errors.AddOrUpdate(e.HttpRequestError.ToString(), 1, (_, c) => c + 1);
                 }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    errors.AddOrUpdate("timeout (30 s)", 1, (_, c) => c + 1);
+                }
             }
 
             var interval = Stopwatch.Frequency / (double)rate;

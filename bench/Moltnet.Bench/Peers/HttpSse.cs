@@ -78,7 +78,8 @@ internal class MoltnetTarget(BenchOptions options) : HttpSseTarget
     public override async Task StartAsync(CancellationToken ct)
     {
         var dll = await RepoPaths.ServerDllAsync(options, ct);
-        Version = $"moltnet {System.Diagnostics.FileVersionInfo.GetVersionInfo(dll).ProductVersion}";
+        var version = System.Diagnostics.FileVersionInfo.GetVersionInfo(dll).ProductVersion ?? "";
+        Version = version.Split('+') is [var v, var commit] ? $"{v} ({commit[..Math.Min(7, commit.Length)]})" : version;
         _server = await ServerHost.StartAsync(dll, options.Storage, options.ServerLogLevel, ct);
         using var admin = BenchHttp.Client(_server.Url, 2, TimeSpan.FromSeconds(30));
         await BenchHttp.CreateRoomAsync(admin, BenchHttp.RoomId, RoomMembers, ct);

@@ -60,7 +60,7 @@ internal static class RateStep
                 if (send.IsCompletedSuccessfully)
                 {
                     if (send.Result is null) ok[next] = true;
-                    else errors++;
+                    else Interlocked.Increment(ref errors);
                 }
                 else
                 {
