@@ -12,8 +12,8 @@ public sealed class FrameBatchStream(Stream inner) : Stream
 
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Lock _lock = new();
-    private ArrayBufferWriter<byte> _held = new(4096);
-    private ArrayBufferWriter<byte>? _spare = new(4096);
+    private ArrayBufferWriter<byte>? _held; // allocated on the first held write: an idle session holds no buffer
+    private ArrayBufferWriter<byte>? _spare;
     private readonly CancellationTokenSource _disposed = new();
     private bool _holding;
 
@@ -48,9 +48,9 @@ public sealed class FrameBatchStream(Stream inner) : Stream
     {
         lock (_lock)
         {
-            if (_holding && _held.WrittenCount + buffer.Length <= MaxHeldBytes)
+            if (_holding && (_held?.WrittenCount ?? 0) + buffer.Length <= MaxHeldBytes)
             {
-                _held.Write(buffer.Span);
+                (_held ??= new ArrayBufferWriter<byte>(4096)).Write(buffer.Span);
                 return;
             }
         }
@@ -73,9 +73,9 @@ public sealed class FrameBatchStream(Stream inner) : Stream
         ArrayBufferWriter<byte> taken;
         lock (_lock)
         {
-            if (_held.WrittenCount == 0) return;
+            if (_held is not { WrittenCount: > 0 }) return;
             taken = _held;
-            _held = _spare ?? new ArrayBufferWriter<byte>(4096);
+            _held = _spare;
             _spare = null;
         }
         await inner.WriteAsync(taken.WrittenMemory, ct);
