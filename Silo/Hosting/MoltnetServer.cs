@@ -38,6 +38,8 @@ public static class MoltnetServer
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
             k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
             k.AddServerHeader = false;
+            k.Limits.MaxConcurrentConnections =
+                ConnectionHeadroom.MaxConnections(ConnectionHeadroom.SoftOpenFileLimit(), ConnectionHeadroom.OpenDescriptors());
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Logging.ClearProviders();
