@@ -39,11 +39,9 @@ internal static class ConnectionHeadroom
                 return fields.Length > 0 && long.TryParse(fields[0], out var soft) ? soft : null;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // Not Linux, or /proc is hidden: no cap.
         }
         return null;
     }

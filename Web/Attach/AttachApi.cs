@@ -30,8 +30,10 @@ public static class AttachApi
         if (!origins.BrowserOriginAllowed(http)) throw MoltnetException.Forbidden("origin not allowed");
         if (!http.WebSockets.IsWebSocketRequest) throw MoltnetException.BadRequest("attachment requires a WebSocket upgrade");
         var (socket, batch) = await WebSocketUpgrade.AcceptAsync(http);
-        using var _ = socket;
-        var session = new AttachSession(gateway, socket, batch, http.Caller(), http.RequestAborted);
-        await session.RunAsync();
+        using (socket)
+        {
+            var session = new AttachSession(gateway, socket, batch, http.Caller(), http.RequestAborted);
+            await session.RunAsync();
+        }
     }
 }
