@@ -72,7 +72,7 @@ internal static class PeersIngestScenario
         // A system that stops answering must not hold the suite: unanswered publishes are given up 30 s after the end.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
         abandon.CancelAfter(TimeSpan.FromSeconds(o.Warmup + o.Duration + 30));
-        var cpu = MeasureCpuAsync(target, measureFrom, measureTo, ct);
+        var cpu = CpuWindow.MeasureAsync(target.CpuTime, measureFrom, measureTo, ct);
         var writers = await Task.WhenAll(Enumerable.Range(0, o.Writers).Select(_ => Task.Run(async () =>
         {
             var w = new Writer();
@@ -137,14 +137,6 @@ internal static class PeersIngestScenario
         {
             return "no answer";
         }
-    }
-
-    private static async Task<string> MeasureCpuAsync(Target target, long from, long to, CancellationToken ct)
-    {
-        await Task.Delay(Stats.Until(from), ct);
-        var window = new CpuWindow(target.CpuTime);
-        await Task.Delay(Stats.Until(to), ct);
-        return window.Summary();
     }
 
     private static string Missing(Row r) => r.Missing == 0 ? "none" : $"{Stats.Count(r.Missing)} of {Stats.Count(r.AcceptedTotal)}";
