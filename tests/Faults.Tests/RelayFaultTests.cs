@@ -55,6 +55,8 @@ public sealed class RelayFaultTests : IDisposable
         await EventuallyAsync(() => Task.FromResult(remote.Taken.Contains(ids[^1])), "the pending relays");
         Assert.Equal(["warm", .. ids], remote.Taken); // once each, in order
         Assert.Equal("connected", (string?)(await PairingAsync(http))["status"]);
+        // The remote takes a message before its answer is read: the count follows a moment later.
+        await EventuallyAsync(async () => await RelayCountAsync(http, "success") >= 6, "six successful relays");
         Assert.Equal(6, await RelayCountAsync(http, "success"));
         // The local stream carried every send (committed before the pairing turned connected again), once, in order.
         Assert.Equal(["warm", .. ids], seen.Where(f => f.Event == "message.created").Select(f => Api.MessageId(f.Data!)));
@@ -73,6 +75,7 @@ public sealed class RelayFaultTests : IDisposable
         Assert.Equal(["warm", "g-1"], remote.Taken); // taken once: not retried
         Assert.Equal([("warm", RemoteFault.None), ("g-1", RemoteFault.GarbageBody)], remote.Posts);
         Assert.Equal("connected", (string?)(await PairingAsync(server.Client))["status"]);
+        await EventuallyAsync(async () => await RelayCountAsync(server.Client, "success") >= 2, "two successful relays");
         Assert.Equal((2, 0), (await RelayCountAsync(server.Client, "success"), await RelayCountAsync(server.Client, "error")));
     }
 
