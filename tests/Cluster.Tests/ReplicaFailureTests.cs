@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Moltnet.TestSupport;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Moltnet.Cluster.Tests;
@@ -80,7 +79,7 @@ public sealed class ReplicaFailureTests(PostgresCluster pg, ITestOutputHelper ou
         Assert.Equal(202, await Replicas.PostAsync(set[0], "warm"));
         await Observe.WarmAsync([observer], "warm");
 
-        var before = await ListenerPidAsync(set.Dsn, "r2");
+        var before = await set.ListenerPidAsync("r2");
         Assert.NotNull(before);
         await pg.ExecuteAsync($"SELECT pg_terminate_backend({before})");
 
@@ -89,28 +88,10 @@ public sealed class ReplicaFailureTests(PostgresCluster pg, ITestOutputHelper ou
         foreach (var id in sent) Assert.Equal(202, await Replicas.PostAsync(set[0], id));
         Assert.Equal(sent, await Observe.UntilAsync(observer, "t-", sent[^1], TimeSpan.FromSeconds(30)));
 
-        int? after = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && (after is null || after == before))
-        {
-            after = await ListenerPidAsync(set.Dsn, "r2");
-            if (after is null || after == before) await Task.Delay(100);
-        }
-        Assert.NotNull(after);
-        Assert.NotEqual(before, after);
+        await set.NewListenerAsync("r2", before.Value);
 
         // Live again through NOTIFY on the new connection.
         Assert.Equal(202, await Replicas.PostAsync(set[0], "t-live"));
         Assert.Equal(["t-live"], await Observe.UntilAsync(observer, "t-live", "t-live", TimeSpan.FromSeconds(30)));
-    }
-
-    private static async Task<int?> ListenerPidAsync(string dsn, string replicaId)
-    {
-        await using var c = new NpgsqlConnection(dsn + ";Pooling=false");
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = @a AND datname = current_database()", c);
-        cmd.Parameters.AddWithValue("a", "moltnet-listener-" + replicaId);
-        return await cmd.ExecuteScalarAsync() is int pid ? pid : null;
     }
 }

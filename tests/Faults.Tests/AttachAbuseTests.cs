@@ -14,13 +14,13 @@ public sealed class AttachAbuseTests(ServerFixture f) : IClassFixture<ServerFixt
     [Fact]
     public async Task Binary_frame_before_identify_and_after_ready_is_refused()
     {
-        await using (var early = await AttachSocket.ConnectAsync(f.Server.Url))
+        await using (var early = await AttachClient.ConnectAsync(f.Server.Url))
         {
             Assert.Equal("HELLO", (string?)(await early.ReceiveAsync())["op"]);
             await early.SendBinaryAsync([0x7B, 0x7D]);
             Assert.Equal("attachment protocol only accepts text JSON frames", await early.ExpectClosedAsync());
         }
-        await using (var late = await AttachSocket.AttachAsync(f.Server.Url, "a"))
+        await using (var late = (await AttachClient.AttachAsync(f.Server.Url, "a")).Client)
         {
             await late.SendBinaryAsync([1, 2, 3]);
             Assert.Equal("attachment protocol only accepts text JSON frames", await late.ExpectClosedAsync());
@@ -31,10 +31,10 @@ public sealed class AttachAbuseTests(ServerFixture f) : IClassFixture<ServerFixt
     [Fact]
     public async Task Unknown_ack_closes_the_session_and_a_repeated_ack_is_harmless()
     {
-        await using (var c = await AttachSocket.AttachAsync(f.Server.Url, "a"))
+        await using (var c = (await AttachClient.AttachAsync(f.Server.Url, "a")).Client)
         {
             Assert.Equal(202, (await f.Http.PostAsync("/v1/messages", Api.RoomMessage("ack-me"))).Status);
-            var cursor = (string)(await c.NextEventOfTypeAsync("message.created"))["id"]!;
+            var cursor = (string)(await c.NextEventOfTypeAsync("message.created"))["event"]!["id"]!;
             await c.SendAsync($$"""{"op":"ACK","cursor":"{{cursor}}"}""");
             await c.SendAsync($$"""{"op":"ACK","cursor":"{{cursor}}"}""");
             await c.SendAsync("""{"op":"PING","version":"moltnet.attach.v1"}""");
@@ -48,7 +48,7 @@ public sealed class AttachAbuseTests(ServerFixture f) : IClassFixture<ServerFixt
     [Fact]
     public async Task Oversize_frame_is_refused_without_reading_it_all()
     {
-        await using (var c = await AttachSocket.AttachAsync(f.Server.Url, "a"))
+        await using (var c = (await AttachClient.AttachAsync(f.Server.Url, "a")).Client)
         {
             await c.SendAsync($$"""{"op":"PING","version":"moltnet.attach.v1","error":"{{new string('x', 1 << 20)}}"}""");
             Assert.Equal("attachment frame exceeds 1048576 bytes", await c.ExpectClosedAsync());
@@ -60,9 +60,9 @@ public sealed class AttachAbuseTests(ServerFixture f) : IClassFixture<ServerFixt
     [Fact]
     public async Task Silent_clients_are_dropped_by_the_identify_and_heartbeat_deadlines()
     {
-        await using var noIdentify = await AttachSocket.ConnectAsync(f.Server.Url);
+        await using var noIdentify = await AttachClient.ConnectAsync(f.Server.Url);
         Assert.Equal("HELLO", (string?)(await noIdentify.ReceiveAsync())["op"]);
-        await using var noPong = await AttachSocket.AttachAsync(f.Server.Url, "a");
+        await using var noPong = (await AttachClient.AttachAsync(f.Server.Url, "a")).Client;
         var clock = Stopwatch.StartNew();
 
         // Never answers: reads (and ignores) PINGs until the server closes.
@@ -110,10 +110,10 @@ public sealed class AttachAbuseTests(ServerFixture f) : IClassFixture<ServerFixt
     private async Task AssertServesAGoodAttachmentAsync()
     {
         Assert.False(f.Server.HasExited, f.Server.Output);
-        await using var good = await AttachSocket.AttachAsync(f.Server.Url, "b");
+        await using var good = (await AttachClient.AttachAsync(f.Server.Url, "b")).Client;
         var id = "good-" + Guid.NewGuid().ToString("N");
         Assert.Equal(202, (await f.Http.PostAsync("/v1/messages", Api.RoomMessage(id))).Status);
         var e = await good.NextEventOfTypeAsync("message.created", TimeSpan.FromSeconds(5));
-        Assert.Equal(id, (string)e["message"]!["id"]!);
+        Assert.Equal(id, (string)e["event"]!["message"]!["id"]!);
     }
 }

@@ -18,7 +18,7 @@ public sealed class OrderingTests(ServerFixture f) : IClassFixture<ServerFixture
         await f.Http.CreateRoomAsync("ordered", "a", "b");
         await using var sse1 = await SseClient.ConnectAsync(f.Http);
         await using var sse2 = await SseClient.ConnectAsync(f.Http);
-        await using var attach = await AttachSocket.AttachAsync(f.Server.Url, "b");
+        await using var attach = (await AttachClient.AttachAsync(f.Server.Url, "b")).Client;
         var sseSeen = new[] { sse1, sse2 }.Select(s => Task.Run(async () =>
             (await s.CollectAsync(total, e => e.Event == "message.created" && e.Data!.Contains("\"ordered\"", StringComparison.Ordinal), TimeSpan.FromMinutes(5)))
             .Select(e => Api.MessageId(e.Data!)).ToList())).ToList();

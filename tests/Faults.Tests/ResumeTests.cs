@@ -34,7 +34,7 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal(missed, expected.Distinct().Count());
 
         await using var sse = await SseClient.ConnectAsync(f.Http, lastEventId: cursor);
-        await using var attach = await AttachSocket.AttachAsync(f.Server.Url, "b", cursor);
+        await using var attach = (await AttachClient.AttachAsync(f.Server.Url, "b", cursor: cursor)).Client;
         var live = $"{room}-live";
         Assert.Equal(202, (await f.Http.PostAsync("/v1/messages", Api.RoomMessage(live, room: room))).Status);
         expected.Add(live);
@@ -66,7 +66,7 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         await using var sse = await SseClient.ConnectAsync(f.Http, $"/v1/events/stream?last_event_id={Uri.EscapeDataString(cursor)}");
         Assert.Equal(200, sse.Status);
         Assert.Equal("stream-open", (await sse.NextFrameAsync()).Comment);
-        await using var attach = await AttachSocket.AttachAsync(f.Server.Url, "b", cursor);
+        await using var attach = (await AttachClient.AttachAsync(f.Server.Url, "b", cursor: cursor)).Client;
         var live = "live-" + Guid.NewGuid().ToString("N");
         Assert.Equal(202, (await f.Http.PostAsync("/v1/messages", Api.RoomMessage(live))).Status);
         var first = await sse.NextEventAsync();
@@ -131,7 +131,7 @@ public sealed class RetentionGapTests : IDisposable
         var after = await resumed.NextEventAsync();
         Assert.Equal("after", Api.MessageId(after.Data!)); // one gap only, then a normal stream
 
-        await using var attach = await AttachSocket.AttachAsync(again.Url, "a", old);
+        await using var attach = (await AttachClient.AttachAsync(again.Url, "a", cursor: old)).Client;
         var attachGap = await attach.NextEventAsync();
         Assert.Equal("stream.replay_gap", (string?)attachGap["type"]);
         Assert.Equal(old, (string?)attachGap["replay_gap"]!["requested_event_id"]);

@@ -56,7 +56,14 @@ public sealed class RemoteClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new RemoteCallException($"{what} failed: {Describe(e)}", null);
+            throw new RemoteCallException($"{what} failed: {Describe(e.HttpRequestError, e.StatusCode)}", null);
+        }
+        catch (IOException e)
+        {
+            // The body broke off after the headers (premature end, connection reset): reading the content stream throws
+            // HttpIOException or a plain IOException, not HttpRequestException.
+            var error = e is HttpIOException { HttpRequestError: not HttpRequestError.Unknown } io ? io.HttpRequestError : HttpRequestError.ResponseEnded;
+            throw new RemoteCallException($"{what} failed: {Describe(error, null)}", null);
         }
         catch (RemoteCallException e)
         {
@@ -80,14 +87,14 @@ public sealed class RemoteClient : IDisposable
     }
 
     /// <summary>A short cause without the URL (which may carry user info) or anything the server sent.</summary>
-    private static string Describe(HttpRequestException e) => e.HttpRequestError switch
+    private static string Describe(HttpRequestError error, HttpStatusCode? status) => error switch
     {
         HttpRequestError.ConnectionError => "could not connect",
         HttpRequestError.NameResolutionError => "name resolution failed",
         HttpRequestError.SecureConnectionError => "TLS handshake failed",
         HttpRequestError.ResponseEnded => "the connection closed before a complete response",
         HttpRequestError.InvalidResponse => "invalid HTTP response",
-        _ => e.StatusCode is { } s ? $"HTTP {(int)s}" : "request failed",
+        _ => status is { } s ? $"HTTP {(int)s}" : "request failed",
     };
 
     private static Uri Combine(string baseUrl, string pathAndQuery) => new(baseUrl.TrimEnd('/') + pathAndQuery);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Configuration;
+using Moltnet.TestSupport;
 using Moltnet.Web.Attach;
 using static Moltnet.Web.Tests.Attach.AttachDeliveryTests;
 
@@ -33,7 +34,7 @@ public sealed class AttachAckTests : IAsyncLifetime
     [Fact]
     public async Task Acks_are_cumulative_and_repeats_are_harmless()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await using var _c = c;
         for (var i = 1; i <= 3; i++) await Ok(_server.Client.Post("/v1/messages", RoomMsg("research", "beta", $"n{i}")));
         var first = await Cursor(c);
@@ -48,7 +49,7 @@ public sealed class AttachAckTests : IAsyncLifetime
     [Fact]
     public async Task Acking_a_later_cursor_delivers_every_earlier_wake()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await using var _c = c;
         await Ok(_server.Client.Post("/v1/messages", RoomMsg("research", "beta", "hi @alpha", "m-mention")));
         await Ok(_server.Client.Post("/v1/messages", RoomMsg("research", "beta", "no wake", "m-plain")));
@@ -67,7 +68,7 @@ public sealed class AttachAckTests : IAsyncLifetime
     [Fact]
     public async Task Unacked_wake_fails_when_the_client_disconnects()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await Ok(_server.Client.Post("/v1/messages", DmMsg("d1", "beta", "alpha", "psst", "m-dm")));
         await Cursor(c);
         await c.DisposeAsync();
@@ -80,7 +81,7 @@ public sealed class AttachAckTests : IAsyncLifetime
     public async Task Wake_not_acked_in_time_fails_once_while_live()
     {
         _server.Services.GetRequiredService<AttachOptions>().WakeAckTimeout = TimeSpan.FromMilliseconds(300);
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await Ok(_server.Client.Post("/v1/messages", DmMsg("d1", "beta", "alpha", "psst", "m-dm")));
         var cursor = await Cursor(c);
         var failed = await AttachTestEvents.WaitForAsync(_server, "agent.wake.failed");
@@ -97,7 +98,7 @@ public sealed class AttachAckTests : IAsyncLifetime
     [Fact]
     public async Task Own_messages_do_not_wake()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await Ok(_server.Client.Post("/v1/messages", DmMsg("d1", "alpha", "beta", "from me", "m-own")));
         await Cursor(c);
         await c.DisposeAsync();

@@ -1,4 +1,5 @@
 using Moltnet.Configuration;
+using Moltnet.TestSupport;
 
 namespace Moltnet.Web.Tests.Attach;
 
@@ -21,11 +22,11 @@ public sealed class AttachAuthTests
     public async Task Bearer_mode_needs_an_attach_credential_and_an_allowed_origin()
     {
         await using var server = await TestServer.StartAsync(Config(AuthModes.Bearer, Attach1, Observer));
-        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server));
-        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server, "wrong"));
-        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server, "observe-only"));
-        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server, "attach-one", origin: "http://evil.example"));
-        var (c, _) = await AttachClient.AttachAsync(server, "alpha", "attach-one");
+        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server.Url));
+        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server.Url, "wrong"));
+        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server.Url, "observe-only"));
+        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server.Url, "attach-one", origin: "http://evil.example"));
+        var (c, _) = await AttachClient.AttachAsync(server.Url, "alpha", "attach-one");
         await c.DisposeAsync();
     }
 
@@ -33,7 +34,7 @@ public sealed class AttachAuthTests
     public async Task Static_token_allowlist_applies_to_identify()
     {
         await using var server = await TestServer.StartAsync(Config(AuthModes.Bearer, OnlyBeta));
-        await using var c = await AttachClient.ConnectAsync(server, "beta-only");
+        await using var c = await AttachClient.ConnectAsync(server.Url, "beta-only");
         await c.ReceiveAsync();
         await c.SendAsync(AttachClient.Identify("alpha"));
         Assert.Equal("attachment agent.id \"alpha\" is not allowed for this token", await c.ExpectClosedAsync());
@@ -43,11 +44,11 @@ public sealed class AttachAuthTests
     public async Task Same_credential_may_reconnect_another_may_not()
     {
         await using var server = await TestServer.StartAsync(Config(AuthModes.Bearer, Attach1, Attach2));
-        var (one, _) = await AttachClient.AttachAsync(server, "alpha", "attach-one");
+        var (one, _) = await AttachClient.AttachAsync(server.Url, "alpha", "attach-one");
         await using var _one = one;
-        var (two, _) = await AttachClient.AttachAsync(server, "alpha", "attach-one");
+        var (two, _) = await AttachClient.AttachAsync(server.Url, "alpha", "attach-one");
         await using var _two = two;
-        await using var other = await AttachClient.ConnectAsync(server, "attach-two");
+        await using var other = await AttachClient.ConnectAsync(server.Url, "attach-two");
         await other.ReceiveAsync();
         await other.SendAsync(AttachClient.Identify("alpha"));
         Assert.Equal("agent \"alpha\" is already registered with different credentials", await other.ExpectClosedAsync());
@@ -57,9 +58,9 @@ public sealed class AttachAuthTests
     public async Task Anonymous_second_session_is_refused_in_mode_none()
     {
         await using var server = await TestServer.StartAsync(Config(AuthModes.None));
-        var (first, _) = await AttachClient.AttachAsync(server, "alpha");
+        var (first, _) = await AttachClient.AttachAsync(server.Url, "alpha");
         await using var _first = first;
-        await using var second = await AttachClient.ConnectAsync(server);
+        await using var second = await AttachClient.ConnectAsync(server.Url);
         await second.ReceiveAsync();
         await second.SendAsync(AttachClient.Identify("alpha"));
         Assert.Equal("agent \"alpha\" already has an active attachment; attach with an actor credential to reconnect",
@@ -70,20 +71,20 @@ public sealed class AttachAuthTests
     public async Task Open_mode_claims_with_a_token_once_and_then_requires_it()
     {
         await using var server = await TestServer.StartAsync(Config(AuthModes.Open));
-        var (first, ready) = await AttachClient.AttachAsync(server, "alpha");
+        var (first, ready) = await AttachClient.AttachAsync(server.Url, "alpha");
         var token = (string)ready["agent_token"]!;
         Assert.StartsWith("magt_v1_", token, StringComparison.Ordinal);
         await using var _first = first;
-        await using (var anonymous = await AttachClient.ConnectAsync(server))
+        await using (var anonymous = await AttachClient.ConnectAsync(server.Url))
         {
             await anonymous.ReceiveAsync();
             await anonymous.SendAsync(AttachClient.Identify("alpha"));
             Assert.Equal("agent \"alpha\" requires its agent token", await anonymous.ExpectClosedAsync());
         }
-        var (again, readyAgain) = await AttachClient.AttachAsync(server, "alpha", token);
+        var (again, readyAgain) = await AttachClient.AttachAsync(server.Url, "alpha", token);
         await using var _again = again;
         Assert.Null(readyAgain["agent_token"]);
-        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server, token, origin: "http://evil.example"));
-        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server, "magt_v1_unknown"));
+        Assert.Equal(403, await AttachClient.RefusedStatusAsync(server.Url, token, origin: "http://evil.example"));
+        Assert.Equal(401, await AttachClient.RefusedStatusAsync(server.Url, "magt_v1_unknown"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Configuration;
+using Moltnet.TestSupport;
 using Moltnet.Web.Attach;
 
 namespace Moltnet.Web.Tests.Attach;
@@ -47,7 +48,7 @@ public sealed class AttachDeliveryTests
         await Ok(http.Post("/v1/rooms", """{"id":"research","members":["alpha","beta"]}"""));
         await Ok(http.Post("/v1/rooms", """{"id":"secret","members":["beta","gamma"]}"""));
         await Ok(http.Post("/v1/rooms", """{"id":"lobby","members":["gamma"],"visibility":"public"}"""));
-        var (c, _) = await AttachClient.AttachAsync(server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(server.Url, "alpha");
         await using var _c = c;
         await Ok(http.Post("/v1/messages", RoomMsg("research", "beta", "for alpha", "m-room")));
         await Ok(http.Post("/v1/messages", RoomMsg("secret", "beta", "not for alpha", "m-secret")));
@@ -59,7 +60,7 @@ public sealed class AttachDeliveryTests
         var messages = new List<string>();
         while (true)
         {
-            var f = await c.NextEventAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException();
+            var f = await c.NextEventFrameAsync(TimeSpan.FromSeconds(10));
             var e = f["event"]!;
             types.Add((string)e["type"]!);
             if (e["message"] is { } m) messages.Add((string)m["id"]!);
@@ -75,7 +76,7 @@ public sealed class AttachDeliveryTests
         var config = Memory() with { Server = new ServerSection { ListenAddr = "127.0.0.1:0", DirectMessages = false } };
         await using var server = await TestServer.StartAsync(config);
         await Ok(server.Client.Post("/v1/rooms", """{"id":"research","members":["alpha","beta"]}"""));
-        var (c, _) = await AttachClient.AttachAsync(server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(server.Url, "alpha");
         await using var _c = c;
         await server.Client.Post("/v1/messages", DmMsg("d1", "beta", "alpha", "dm"));
         await Ok(server.Client.Post("/v1/messages", RoomMsg("research", "beta", "end", "m-end")));
@@ -91,7 +92,7 @@ public sealed class AttachDeliveryTests
         await using (var first = await TestServer.StartAsync(config, dir))
         {
             await Ok(first.Client.Post("/v1/rooms", """{"id":"research","members":["alpha","beta"]}"""));
-            var (c, _) = await AttachClient.AttachAsync(first, "alpha");
+            var (c, _) = await AttachClient.AttachAsync(first.Url, "alpha");
             await using (c)
             {
                 await Ok(first.Client.Post("/v1/messages", RoomMsg("research", "beta", "one", "m1")));
@@ -102,13 +103,13 @@ public sealed class AttachDeliveryTests
         }
         await using var second = await TestServer.StartAsync(config, dir);
         await Ok(second.Client.Post("/v1/messages", RoomMsg("research", "beta", "four", "m4")));
-        var (again, _) = await AttachClient.AttachAsync(second, "alpha", cursor: cursor);
+        var (again, _) = await AttachClient.AttachAsync(second.Url, "alpha", cursor: cursor);
         await using var _again = again;
         var types = new List<string>();
         var ids = new List<string>();
         while (ids.LastOrDefault() != "m4")
         {
-            var e = (await again.NextEventAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException())["event"]!;
+            var e = await again.NextEventAsync(TimeSpan.FromSeconds(10));
             types.Add((string)e["type"]!);
             if (e["message"] is { } m) ids.Add((string)m["id"]!);
         }
@@ -126,7 +127,7 @@ public sealed class AttachDeliveryTests
         options.WriteTimeout = TimeSpan.FromSeconds(60);
         options.HeartbeatInterval = TimeSpan.FromSeconds(60);
         await Ok(server.Client.Post("/v1/rooms", """{"id":"research","members":["alpha","beta"]}"""));
-        var (c, _) = await AttachClient.AttachAsync(server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(server.Url, "alpha");
         var big = new string('x', 200_000);
         const int count = 120;
         for (var i = 0; i < count; i++) await Ok(server.Client.Post("/v1/messages", RoomMsg("research", "beta", big, $"m{i:000}")));
@@ -148,7 +149,7 @@ public sealed class AttachDeliveryTests
 
         options.SendQueueCapacity = 256; // the resumed session reads at full speed
         options.SlowConsumerGrace = TimeSpan.FromSeconds(5);
-        var (again, _) = await AttachClient.AttachAsync(server, "alpha", cursor: cursor);
+        var (again, _) = await AttachClient.AttachAsync(server.Url, "alpha", cursor: cursor);
         await using var _again = again;
         if (received.Count == 0 || received[^1] != $"m{count - 1:000}") received.AddRange(await MessagesUntilAsync(again, $"m{count - 1:000}"));
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"m{i:000}"), received);
@@ -158,7 +159,7 @@ public sealed class AttachDeliveryTests
     public async Task Removing_the_agent_closes_its_attachment()
     {
         await using var server = await TestServer.StartAsync(Memory());
-        var (c, _) = await AttachClient.AttachAsync(server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(server.Url, "alpha");
         await using var _c = c;
         await Ok(server.Client.Delete("/v1/agents/alpha"));
         Assert.Equal("agent was removed from the network", await c.ExpectClosedAsync());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Configuration;
+using Moltnet.TestSupport;
 using Moltnet.Web.Attach;
 
 namespace Moltnet.Web.Tests.Attach;
@@ -21,7 +22,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Hello_then_ready_with_exact_frames_and_agent_connected()
     {
-        await using var c = await AttachClient.ConnectAsync(_server);
+        await using var c = await AttachClient.ConnectAsync(_server.Url);
         Assert.Equal("""{"op":"HELLO","version":"moltnet.attach.v1","heartbeat_interval_ms":5000,"capabilities":{}}""", await c.ReceiveTextAsync());
         await c.SendAsync(AttachClient.Identify("alpha", name: "Alpha"));
         var ready = await c.ReceiveAsync();
@@ -55,7 +56,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [MemberData(nameof(BadIdentify))]
     public async Task Bad_identify_gets_error_and_close(string frame, string error)
     {
-        await using var c = await AttachClient.ConnectAsync(_server);
+        await using var c = await AttachClient.ConnectAsync(_server.Url);
         await c.ReceiveAsync();
         await c.SendAsync(frame);
         var expected = new JsonObject { ["op"] = "ERROR", ["version"] = "moltnet.attach.v1", ["capabilities"] = new JsonObject(), ["error"] = error };
@@ -66,7 +67,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Binary_frame_is_refused()
     {
-        await using var c = await AttachClient.ConnectAsync(_server);
+        await using var c = await AttachClient.ConnectAsync(_server.Url);
         await c.ReceiveAsync();
         await c.SendBinaryAsync([1, 2, 3]);
         Assert.Equal("attachment protocol only accepts text JSON frames", await c.ExpectClosedAsync());
@@ -75,7 +76,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Frame_over_one_mebibyte_is_refused()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "big");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "big");
         await using var _c = c;
         await c.SendAsync($$"""{"op":"PING","version":"moltnet.attach.v1","error":"{{new string('x', 1 << 20)}}"}""");
         Assert.Equal("attachment frame exceeds 1048576 bytes", await c.ExpectClosedAsync());
@@ -90,7 +91,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [InlineData("""{"op":"ACK","cursor":"evt_never"}""", "unexpected ACK cursor")]
     public async Task Bad_frames_after_ready_get_error_and_close(string frame, string error)
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await using var _c = c;
         await c.SendAsync(frame);
         Assert.Equal(error, await c.ExpectClosedAsync());
@@ -99,7 +100,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Ping_gets_pong_and_pong_needs_no_version()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await using var _c = c;
         await c.SendAsync("""{"op":"PONG"}""");
         await c.SendAsync("""{"op":"PING","version":"moltnet.attach.v1"}""");
@@ -117,7 +118,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Client_error_ends_the_session_with_client_error()
     {
-        var (c, _) = await AttachClient.AttachAsync(_server, "alpha");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "alpha");
         await using var _c = c;
         await c.NextEventOfTypeAsync("agent.connected");
         await c.SendAsync("""{"op":"ERROR","version":"moltnet.attach.v1","error":"boom"}""");
@@ -131,7 +132,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     public async Task Identify_must_arrive_in_time()
     {
         _server.Services.GetRequiredService<AttachOptions>().IdentifyTimeout = TimeSpan.FromMilliseconds(300);
-        await using var c = await AttachClient.ConnectAsync(_server);
+        await using var c = await AttachClient.ConnectAsync(_server.Url);
         await c.ReceiveAsync();
         Assert.Equal("attachment IDENTIFY was not received in time", await c.ExpectClosedAsync());
     }
@@ -141,7 +142,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     {
         var options = _server.Services.GetRequiredService<AttachOptions>();
         options.HeartbeatInterval = TimeSpan.FromMilliseconds(400);
-        var (c, _) = await AttachClient.AttachAsync(_server, "quiet");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "quiet");
         await using var _c = c;
         var started = DateTime.UtcNow;
         var sawPing = false;
@@ -156,7 +157,7 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     public async Task Answering_pings_keeps_the_session_alive()
     {
         _server.Services.GetRequiredService<AttachOptions>().HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-        var (c, _) = await AttachClient.AttachAsync(_server, "lively");
+        var (c, _) = await AttachClient.AttachAsync(_server.Url, "lively");
         await using var _c = c;
         var until = DateTime.UtcNow.AddSeconds(1.5);
         while (DateTime.UtcNow < until)

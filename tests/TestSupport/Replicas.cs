@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Moltnet.TestSupport;
+using Npgsql;
 
-namespace Moltnet.Cluster.Tests;
+namespace Moltnet.TestSupport;
 
 /// <summary>N real <c>moltnet start</c> processes (replica ids <c>r1</c>…) on loopback ports sharing one fresh PostgreSQL
 /// database, in bearer mode with an admin token, and a declared room <c>lobby</c>.</summary>
@@ -109,6 +109,31 @@ public sealed class Replicas : IAsyncDisposable
         }
         pages.Reverse();
         return [.. pages.SelectMany(p => p)];
+    }
+
+    /// <summary>The backend pid of replica <paramref name="replicaId"/>'s LISTEN connection (application name
+    /// <c>moltnet-listener-&lt;id&gt;</c>), or null while it has none.</summary>
+    public async Task<int?> ListenerPidAsync(string replicaId)
+    {
+        await using var c = new NpgsqlConnection(Dsn + ";Pooling=false");
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = @a AND datname = current_database()", c);
+        cmd.Parameters.AddWithValue("a", "moltnet-listener-" + replicaId);
+        return await cmd.ExecuteScalarAsync() is int pid ? pid : null;
+    }
+
+    /// <summary>Waits until replica <paramref name="replicaId"/> listens on a connection other than <paramref name="before"/>;
+    /// returns its pid.</summary>
+    public async Task<int> NewListenerAsync(string replicaId, int before, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await ListenerPidAsync(replicaId) is { } pid && pid != before) return pid;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{replicaId} did not listen again");
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()

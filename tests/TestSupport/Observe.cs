@@ -1,6 +1,4 @@
-using Moltnet.TestSupport;
-
-namespace Moltnet.Cluster.Tests;
+namespace Moltnet.TestSupport;
 
 /// <summary>Reading message ids off an SSE stream.</summary>
 public static class Observe
