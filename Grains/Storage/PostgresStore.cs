@@ -17,7 +17,7 @@ namespace Moltnet.Grains.Storage;
 /// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
 /// reconnects on the next request.
 /// </summary>
-public sealed partial class PostgresStore : IMoltnetStore
+public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
 {
     /// <summary>The channel replicas listen on; the payload is the newest committed cursor (decimal text).</summary>
     public const string NotifyChannel = "moltnet_events";

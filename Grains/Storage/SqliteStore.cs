@@ -11,7 +11,7 @@ namespace Moltnet.Grains.Storage;
 /// pooled read-only connections for reads. I/O failures surface as <see cref="StoreUnavailableException"/>; the
 /// writer reopens its connection on the next request, so the store recovers once the cause is gone.
 /// </summary>
-public sealed partial class SqliteStore : IMoltnetStore
+public sealed partial class SqliteStore : RelationalStore, IMoltnetStore
 {
     private readonly string _readConnectionString;
     private readonly ILogger _logger;
