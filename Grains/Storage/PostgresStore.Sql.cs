@@ -14,6 +14,13 @@ public sealed partial class PostgresStore
         Func<ISqlWriter, Exception, (bool Ok, T Value)>? recover = null) =>
         EnqueueAsync(s => body(new Writer(s)), ct, recover is null ? null : (s, ex) => recover(new Writer(s), ex));
 
+    /// <summary>Another replica stored the same message id between our check and our insert: the unique index refused
+    /// our row (after the other transaction committed), so the answer is <see cref="AppendOutcome.Duplicate"/>.</summary>
+    private protected override Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) =>
+        (s, ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null
+            ? (true, AppendOutcome.Duplicate)
+            : (false, default);
+
     private sealed class Reader(NpgsqlConnection connection) : ISqlReader
     {
         public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params object?[] args) =>
