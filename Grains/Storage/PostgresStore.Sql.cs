@@ -4,7 +4,7 @@ using Npgsql;
 namespace Moltnet.Grains.Storage;
 
 // What the shared operations of RelationalStore need from PostgreSQL: async commands on a pooled connection and the
-// writer session (whose deferred statements are pipelined).
+// writer session (whose deferred statements are pipelined) and jsonb operators for JSON paths.
 public sealed partial class PostgresStore
 {
     private protected override Task<T> ReadSqlAsync<T>(Func<ISqlReader, Task<T>> read, CancellationToken ct) =>
@@ -20,6 +20,13 @@ public sealed partial class PostgresStore
         (s, ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null
             ? (true, AppendOutcome.Duplicate)
             : (false, default);
+
+    private protected override string DeleteRoomEventsSql => """
+        DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0
+            OR payload_json::jsonb #>> '{thread,room_id}' = @p0
+            OR (payload_json::jsonb #>> '{message,target,room_id}' = @p0
+                AND payload_json::jsonb #>> '{message,target,kind}' IN ('room', 'thread'))
+        """;
 
     private sealed class Reader(NpgsqlConnection connection) : ISqlReader
     {

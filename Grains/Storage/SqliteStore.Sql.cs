@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Moltnet.Grains.Storage;
 
 // What the shared operations of RelationalStore need from SQLite: synchronous commands on the caller's connection
-// (wrapped as completed tasks) and the writer session.
+// (wrapped as completed tasks), the writer session and json_extract for JSON paths.
 public sealed partial class SqliteStore
 {
     /// <summary>The read runs synchronously on the pooled connection (SQLite commands complete before they return), so
@@ -21,6 +21,13 @@ public sealed partial class SqliteStore
         Debug.Assert(recover is null, "the SQLite writer has no concurrent writers to recover from");
         return EnqueueAsync(s => body(new Writer(s)), ct);
     }
+
+    private protected override string DeleteRoomEventsSql => """
+        DELETE FROM events WHERE json_extract(payload_json, '$.room.id') = @p0
+            OR json_extract(payload_json, '$.thread.room_id') = @p0
+            OR (json_extract(payload_json, '$.message.target.room_id') = @p0
+                AND json_extract(payload_json, '$.message.target.kind') IN ('room', 'thread'))
+        """;
 
     private sealed class Reader(SqliteConnection connection) : ISqlReader
     {
