@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace Moltnet.Grains.Storage;
 
-// What the shared operations of RelationalStore need from PostgreSQL: async commands on a pooled connection and the
-// writer session (whose deferred statements are pipelined) and jsonb operators for JSON paths.
+// What the shared operations of RelationalStore need from PostgreSQL: async commands on a pooled connection, the
+// writer session (whose deferred statements are pipelined), and jsonb operators for JSON paths.
 public sealed partial class PostgresStore
 {
     private protected override Task<T> ReadSqlAsync<T>(Func<ISqlReader, Task<T>> read, CancellationToken ct) =>

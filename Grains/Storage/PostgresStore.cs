@@ -42,8 +42,6 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
     /// <summary>The effective connection string (pool settings applied).</summary>
     internal string ConnectionString { get; }
 
-    public IEventSink? Sink { get; set; }
-
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
         try
@@ -56,21 +54,6 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
             throw PostgresSetup.Map(ex);
         }
     }, ct);
-
-    /// <summary>True when a pooled connection answers <c>SELECT 1</c> and the writer can open a write transaction.
-    /// Never throws.</summary>
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            var read = await ReadAsync(async c => await PostgresSetup.ScalarAsync(c, "SELECT 1").ConfigureAwait(false) is 1, ct).ConfigureAwait(false);
-            return read && await EnqueueAsync(static _ => true, ct).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -11,6 +11,27 @@ public abstract partial class RelationalStore
     {
     }
 
+    public IEventSink? Sink { get; set; }
+
+    /// <summary>True when a read connection answers <c>SELECT 1</c> and the writer can run a write request
+    /// (<see cref="PingWrite"/>) in a transaction: false for a read-only or unreachable database. Never throws.</summary>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            // SQLite answers a long, PostgreSQL an int.
+            var read = await ReadSqlAsync(async c => await c.ScalarAsync("SELECT 1").ConfigureAwait(false) is 1L or 1, ct).ConfigureAwait(false);
+            return read && await WriteSqlAsync(PingWrite, ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The ping's write request; opening the transaction is the test unless a store needs more.</summary>
+    private protected virtual bool PingWrite(ISqlWriter s) => true;
+
     /// <summary>Runs <paramref name="read"/> on a read connection; failures that mean "not now" surface as
     /// <see cref="StoreUnavailableException"/>.</summary>
     private protected abstract Task<T> ReadSqlAsync<T>(Func<ISqlReader, Task<T>> read, CancellationToken ct);

@@ -22,6 +22,15 @@ public sealed partial class SqliteStore
         return EnqueueAsync(s => body(new Writer(s)), ct);
     }
 
+    /// <summary>After a write failed because the store was unavailable (e.g. a full disk, where opening a transaction
+    /// still works), the ping commits a one-page write (<c>PRAGMA user_version</c>, unused otherwise) and is healthy only
+    /// once that succeeds, so readiness follows the writes both ways.</summary>
+    private protected override bool PingWrite(ISqlWriter s)
+    {
+        if (_writesFailing) s.Execute($"PRAGMA user_version = {Environment.TickCount & 0x3FFFFFFF}");
+        return true;
+    }
+
     private protected override string DeleteRoomEventsSql => """
         DELETE FROM events WHERE json_extract(payload_json, '$.room.id') = @p0
             OR json_extract(payload_json, '$.thread.room_id') = @p0

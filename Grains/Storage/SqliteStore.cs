@@ -35,8 +35,6 @@ public sealed partial class SqliteStore : RelationalStore, IMoltnetStore
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath { get; }
 
-    public IEventSink? Sink { get; set; }
-
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
         try
@@ -51,27 +49,6 @@ public sealed partial class SqliteStore : RelationalStore, IMoltnetStore
             throw SqliteErrors.Map(ex);
         }
     }, ct);
-
-    /// <summary>True when a reader answers and the writer can open a write transaction (false for a read-only or
-    /// unreachable database). After a write failed because the store was unavailable (e.g. a full disk, where opening
-    /// a transaction still works), the ping commits a one-page write (<c>PRAGMA user_version</c>, unused otherwise) and is
-    /// healthy only once that succeeds, so readiness follows the writes both ways. Never throws.</summary>
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            var read = await ReadAsync(c => SqliteSetup.Scalar(c, "SELECT 1") is 1L, ct).ConfigureAwait(false);
-            return read && await EnqueueAsync(s =>
-            {
-                if (_writesFailing) s.Execute($"PRAGMA user_version = {Environment.TickCount & 0x3FFFFFFF}");
-                return true;
-            }, ct).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
