@@ -51,5 +51,7 @@ public sealed partial class PostgresStore
             session.DeleteVersioned(what, id, expectedVersion, existsSql, deleteSql, key);
 
         public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events) => session.AppendEvents(events);
+
+        public object CursorOf(StoredEvent[] stored, int index) => session.CursorOf(stored, index);
     }
 }

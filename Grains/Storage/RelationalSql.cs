@@ -34,6 +34,12 @@ internal interface ISqlWriter
     /// <summary>Deletes a row at <paramref name="expectedVersion"/>; 0 means the row must not exist.</summary>
     void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key);
 
-    /// <summary>Appends events to the log; returns them with their cursors.</summary>
+    /// <summary>Appends events to the log. SQLite returns them with their cursors; PostgreSQL allocates cursors at commit
+    /// and fills them in then (a request's result is read only after its commit).</summary>
     StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events);
+
+    /// <summary>The cursor of <paramref name="stored"/>[<paramref name="index"/>] (from <see cref="AppendEvents"/> of
+    /// this request) as a statement argument: the number itself (SQLite), or a placeholder that holds the statement back
+    /// until the commit, where the cursor is known (PostgreSQL; the statement must go through <see cref="Defer"/>).</summary>
+    object CursorOf(StoredEvent[] stored, int index);
 }

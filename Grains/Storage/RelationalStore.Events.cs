@@ -4,8 +4,8 @@ using static Moltnet.Grains.Storage.RelationalSchema;
 namespace Moltnet.Grains.Storage;
 
 // The durable event log. Cursors are strictly increasing in commit order and never reused; the writer session allocates
-// them (SQLite: INTEGER PRIMARY KEY AUTOINCREMENT with one writer; PostgreSQL: the locked event_counter row, so they are
-// gap-free across replicas, and the counter outlives pruning).
+// them (SQLite: INTEGER PRIMARY KEY AUTOINCREMENT with one writer; PostgreSQL: the event_counter row, locked at commit,
+// so they are gap-free across replicas, and the counter outlives pruning).
 public abstract partial class RelationalStore
 {
     public Task<IReadOnlyList<StoredEvent>> AppendEventsAsync(IReadOnlyList<Event> events, CancellationToken ct) => Guarded(() =>

@@ -63,5 +63,7 @@ public sealed partial class SqliteStore
             session.DeleteVersioned(what, id, expectedVersion, existsSql, deleteSql, key);
 
         public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events) => session.AppendEvents(events);
+
+        public object CursorOf(StoredEvent[] stored, int index) => stored[index].Cursor;
     }
 }
