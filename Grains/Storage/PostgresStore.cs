@@ -17,7 +17,7 @@ namespace Moltnet.Grains.Storage;
 /// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
 /// reconnects on the next request.
 /// </summary>
-public sealed partial class PostgresStore : IMoltnetStore
+public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
 {
     /// <summary>The channel replicas listen on; the payload is the newest committed cursor (decimal text).</summary>
     public const string NotifyChannel = "moltnet_events";
@@ -42,8 +42,6 @@ public sealed partial class PostgresStore : IMoltnetStore
     /// <summary>The effective connection string (pool settings applied).</summary>
     internal string ConnectionString { get; }
 
-    public IEventSink? Sink { get; set; }
-
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
         try
@@ -56,21 +54,6 @@ public sealed partial class PostgresStore : IMoltnetStore
             throw PostgresSetup.Map(ex);
         }
     }, ct);
-
-    /// <summary>True when a pooled connection answers <c>SELECT 1</c> and the writer can open a write transaction.
-    /// Never throws.</summary>
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            var read = await ReadAsync(async c => await PostgresSetup.ScalarAsync(c, "SELECT 1").ConfigureAwait(false) is 1, ct).ConfigureAwait(false);
-            return read && await EnqueueAsync(static _ => true, ct).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

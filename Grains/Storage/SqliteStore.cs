@@ -11,7 +11,7 @@ namespace Moltnet.Grains.Storage;
 /// pooled read-only connections for reads. I/O failures surface as <see cref="StoreUnavailableException"/>; the
 /// writer reopens its connection on the next request, so the store recovers once the cause is gone.
 /// </summary>
-public sealed partial class SqliteStore : IMoltnetStore
+public sealed partial class SqliteStore : RelationalStore, IMoltnetStore
 {
     private readonly string _readConnectionString;
     private readonly ILogger _logger;
@@ -35,8 +35,6 @@ public sealed partial class SqliteStore : IMoltnetStore
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath { get; }
 
-    public IEventSink? Sink { get; set; }
-
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
         try
@@ -51,27 +49,6 @@ public sealed partial class SqliteStore : IMoltnetStore
             throw SqliteErrors.Map(ex);
         }
     }, ct);
-
-    /// <summary>True when a reader answers and the writer can open a write transaction (false for a read-only or
-    /// unreachable database). After a write failed because the store was unavailable (e.g. a full disk, where opening
-    /// a transaction still works), the ping commits a one-page write (<c>PRAGMA user_version</c>, unused otherwise) and is
-    /// healthy only once that succeeds, so readiness follows the writes both ways. Never throws.</summary>
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            var read = await ReadAsync(c => SqliteSetup.Scalar(c, "SELECT 1") is 1L, ct).ConfigureAwait(false);
-            return read && await EnqueueAsync(s =>
-            {
-                if (_writesFailing) s.Execute($"PRAGMA user_version = {Environment.TickCount & 0x3FFFFFFF}");
-                return true;
-            }, ct).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

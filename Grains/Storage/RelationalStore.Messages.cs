@@ -1,13 +1,12 @@
-using Npgsql;
 using Moltnet.Wire;
 using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
 // Message appends (thread/DM update, message, artifacts, events in one savepoint), threads and DMs.
-public sealed partial class PostgresStore
+public abstract partial class RelationalStore
 {
-    public Task<AppendOutcome> AppendMessageAsync(MessageWrite write, CancellationToken ct) => Guard(() =>
+    public Task<AppendOutcome> AppendMessageAsync(MessageWrite write, CancellationToken ct) => Guarded(() =>
     {
         var createdIndex = StoreRules.CheckMessageWrite(write);
         var events = PreparedEvent.From(write.Events);
@@ -18,7 +17,7 @@ public sealed partial class PostgresStore
         var createdAt = StoreTime.ToText(m.CreatedAt);
         var thread = write.Thread is { } tw ? (Write: tw, Row: ThreadRow(StoreRules.Normalize(tw.Value), tw.Version + 1)) : default;
         var dm = write.Dm is { } dw ? (Write: dw, Value: StoreRules.Normalize(dw.Value)) : default;
-        return EnqueueAsync(s =>
+        return WriteSqlAsync(s =>
         {
             if (s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null) return AppendOutcome.Duplicate;
             if (thread.Write is { } t)
@@ -44,34 +43,32 @@ public sealed partial class PostgresStore
             foreach (var o in outbox)
                 s.Defer(InsertOutbox, o.PairingId, m.Id, o.BodyJson, seq, createdAt);
             return AppendOutcome.Stored;
-        }, ct, (s, ex) => IsDuplicateRace(s, ex, m.Id));
+        }, ct, AppendRace(m.Id));
     });
 
-    /// <summary>Another replica stored the same message id between our check and our insert: the unique index refused
-    /// our row (after the other transaction committed), so the answer is <see cref="AppendOutcome.Duplicate"/>.</summary>
-    private static (bool, AppendOutcome) IsDuplicateRace(PostgresWriteSession s, Exception ex, string messageId) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null
-            ? (true, AppendOutcome.Duplicate)
-            : (false, default);
+    /// <summary>Turns the failure of an append that lost a race on the message id into
+    /// <see cref="AppendOutcome.Duplicate"/>; null where no other writer can store the same id between the check and the
+    /// insert (one SQLite writer per file).</summary>
+    private protected virtual Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) => null;
 
-    public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadAsync(async c =>
-        await PostgresSetup.ScalarAsync(c, "SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
+    public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadSqlAsync(async c =>
+        await c.ScalarAsync("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
 
-    public Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct) => ReadAsync(async c =>
-        (await PostgresSetup.QueryAsync(c, $"SELECT {ThreadColumns} FROM threads WHERE id = @p0", ReadThreadRow, id)).FirstOrDefault(), ct);
+    public Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct) => ReadSqlAsync(async c =>
+        (await c.QueryAsync($"SELECT {ThreadColumns} FROM threads WHERE id = @p0", ReadThreadRow, id)).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<ThreadInfo>> ListThreadsAsync(string roomId, CancellationToken ct) => ReadAsync<IReadOnlyList<ThreadInfo>>(async c =>
-        [.. (await PostgresSetup.QueryAsync(c, $"SELECT {ThreadColumns} FROM threads WHERE room_id = @p0 ORDER BY id", ReadThreadRow, roomId)).Select(t => t.Value)], ct);
+    public Task<IReadOnlyList<ThreadInfo>> ListThreadsAsync(string roomId, CancellationToken ct) => ReadSqlAsync<IReadOnlyList<ThreadInfo>>(async c =>
+        [.. (await c.QueryAsync($"SELECT {ThreadColumns} FROM threads WHERE room_id = @p0 ORDER BY id", ReadThreadRow, roomId)).Select(t => t.Value)], ct);
 
-    public Task<Versioned<DirectConversation>?> ReadDmAsync(string id, CancellationToken ct) => ReadAsync(async c =>
+    public Task<Versioned<DirectConversation>?> ReadDmAsync(string id, CancellationToken ct) => ReadSqlAsync(async c =>
         (await ReadDmsAsync(c, "WHERE d.dm_id = @p0", id)).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<DirectConversation>> ListDmsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<DirectConversation>>(async c =>
+    public Task<IReadOnlyList<DirectConversation>> ListDmsAsync(CancellationToken ct) => ReadSqlAsync<IReadOnlyList<DirectConversation>>(async c =>
         [.. (await ReadDmsAsync(c, "")).Select(d => d.Value)], ct);
 
-    private static async Task<List<Versioned<DirectConversation>>> ReadDmsAsync(NpgsqlConnection c, string where, params object?[] args)
+    private static async Task<List<Versioned<DirectConversation>>> ReadDmsAsync(ISqlReader c, string where, params object?[] args)
     {
-        var rows = await PostgresSetup.QueryAsync(c,
+        var rows = await c.QueryAsync(
             "SELECT d.dm_id, d.network_id, d.fqid, d.message_count, d.last_message_at, d.version, p.participant_id " +
             $"FROM dm_conversations d LEFT JOIN dm_participants p ON p.dm_id = d.dm_id {where} ORDER BY d.dm_id, p.participant_id",
             r => (Dm: new Versioned<DirectConversation>(new DirectConversation
@@ -94,5 +91,4 @@ public sealed partial class PostgresStore
         }
         return result;
     }
-
 }

@@ -1,0 +1,57 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Moltnet.Grains.Storage;
+
+// What the shared operations of RelationalStore need from PostgreSQL: async commands on a pooled connection, the
+// writer session (whose deferred statements are pipelined), and jsonb operators for JSON paths.
+public sealed partial class PostgresStore
+{
+    private protected override Task<T> ReadSqlAsync<T>(Func<ISqlReader, Task<T>> read, CancellationToken ct) =>
+        ReadAsync(c => read(new Reader(c)), ct);
+
+    private protected override Task<T> WriteSqlAsync<T>(Func<ISqlWriter, T> body, CancellationToken ct,
+        Func<ISqlWriter, Exception, (bool Ok, T Value)>? recover = null) =>
+        EnqueueAsync(s => body(new Writer(s)), ct, recover is null ? null : (s, ex) => recover(new Writer(s), ex));
+
+    /// <summary>Another replica stored the same message id between our check and our insert: the unique index refused
+    /// our row (after the other transaction committed), so the answer is <see cref="AppendOutcome.Duplicate"/>.</summary>
+    private protected override Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) =>
+        (s, ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null
+            ? (true, AppendOutcome.Duplicate)
+            : (false, default);
+
+    private protected override string DeleteRoomEventsSql => """
+        DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0
+            OR payload_json::jsonb #>> '{thread,room_id}' = @p0
+            OR (payload_json::jsonb #>> '{message,target,room_id}' = @p0
+                AND payload_json::jsonb #>> '{message,target,kind}' IN ('room', 'thread'))
+        """;
+
+    private sealed class Reader(NpgsqlConnection connection) : ISqlReader
+    {
+        public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params object?[] args) =>
+            PostgresSetup.QueryAsync(connection, sql, map, args);
+
+        public Task<object?> ScalarAsync(string sql, params object?[] args) => PostgresSetup.ScalarAsync(connection, sql, args);
+    }
+
+    private sealed class Writer(PostgresWriteSession session) : ISqlWriter
+    {
+        public int Execute(string sql, params object?[] args) => session.Execute(sql, args);
+
+        public object? Scalar(string sql, params object?[] args) => session.Scalar(sql, args);
+
+        public void Defer(string sql, params object?[] args) => session.Defer(sql, args);
+
+        public void WriteVersioned(string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row) =>
+            session.WriteVersioned(what, id, expectedVersion, insertSql, updateSql, row);
+
+        public void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key) =>
+            session.DeleteVersioned(what, id, expectedVersion, existsSql, deleteSql, key);
+
+        public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events) => session.AppendEvents(events);
+
+        public object CursorOf(StoredEvent[] stored, int index) => session.CursorOf(stored, index);
+    }
+}

@@ -1,0 +1,42 @@
+using Moltnet.Wire;
+using static Moltnet.Grains.Storage.RelationalSchema;
+
+namespace Moltnet.Grains.Storage;
+
+// The durable event log. Cursors are strictly increasing in commit order and never reused; the writer session allocates
+// them (SQLite: INTEGER PRIMARY KEY AUTOINCREMENT with one writer; PostgreSQL: the event_counter row, locked at commit,
+// so they are gap-free across replicas, and the counter outlives pruning).
+public abstract partial class RelationalStore
+{
+    public Task<IReadOnlyList<StoredEvent>> AppendEventsAsync(IReadOnlyList<Event> events, CancellationToken ct) => Guarded(() =>
+    {
+        var prepared = PreparedEvent.From(events);
+        if (prepared.Length == 0) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        return WriteSqlAsync<IReadOnlyList<StoredEvent>>(s => s.AppendEvents(prepared), ct);
+    });
+
+    public Task<long?> FindEventCursorAsync(string eventId, CancellationToken ct) => ReadSqlAsync(async c =>
+        await c.ScalarAsync("SELECT cursor FROM events WHERE id = @p0", eventId) as long?, ct);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct)
+    {
+        if (limit <= 0) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        return ReadSqlAsync<IReadOnlyList<StoredEvent>>(async c => await c.QueryAsync(
+            "SELECT cursor, payload_json FROM events WHERE cursor > @p0 ORDER BY cursor LIMIT @p1", ReadEvent, afterCursor, limit), ct);
+    }
+
+    public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) => ReadSqlAsync(async c =>
+    {
+        // One statement, one snapshot.
+        var rows = await c.QueryAsync(
+            "SELECT cursor, payload_json FROM events WHERE cursor = (SELECT min(cursor) FROM events) " +
+            "OR cursor = (SELECT max(cursor) FROM events) ORDER BY cursor", ReadEvent);
+        return rows.Count == 0 ? ((StoredEvent?)null, (StoredEvent?)null) : (rows[0], rows[^1]);
+    }, ct);
+
+    public Task<int> PruneEventsAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var text = StoreTime.ToText(cutoff);
+        return WriteSqlAsync(s => s.Execute("DELETE FROM events WHERE created_at < @p0", text), ct);
+    }
+}
