@@ -2,9 +2,12 @@ using Moltnet.Configuration;
 
 namespace Moltnet.Cluster;
 
-/// <summary>Wake claims of a single process: a set of (agent, message) pairs, dropped once older than the retention.</summary>
+/// <summary>Wake claims of a single process: a set of (agent, message) pairs, dropped once older than the retention or
+/// when more than <see cref="Capacity"/> are held (oldest first), so memory stays bounded.</summary>
 public sealed class LocalWakeClaims(MoltnetConfig config, TimeProvider time) : IWakeClaims
 {
+    public const int Capacity = 100_000;
+
     private readonly Lock _lock = new();
     private readonly HashSet<(string Agent, string Message)> _claimed = [];
     private readonly Queue<(DateTimeOffset At, (string, string) Key)> _order = new();
@@ -15,7 +18,8 @@ public sealed class LocalWakeClaims(MoltnetConfig config, TimeProvider time) : I
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            while (_order.TryPeek(out var oldest) && oldest.At < now - _retention) _claimed.Remove(_order.Dequeue().Key);
+            while (_order.TryPeek(out var oldest) && (oldest.At < now - _retention || _order.Count >= Capacity))
+                _claimed.Remove(_order.Dequeue().Key);
             if (!_claimed.Add((agentId, messageId))) return Task.FromResult(false);
             _order.Enqueue((now, (agentId, messageId)));
             return Task.FromResult(true);
