@@ -41,6 +41,8 @@ public sealed record ServerSection
     public bool ReapplyDeclaredMembers { get; init; }
     /// <summary>Console log format: <c>text</c> (one line per entry) or <c>json</c> (one JSON object per line).</summary>
     public string LogFormat { get; init; } = LogFormats.Text;
+    /// <summary>A wake an attachment does not acknowledge within this time is reported with <c>agent.wake.failed</c>.</summary>
+    public TimeSpan WakeAckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public static class LogFormats

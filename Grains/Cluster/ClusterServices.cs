@@ -18,6 +18,7 @@ public static class ClusterServices
         services.AddSingleton<IPresence>(sp => sp.GetRequiredService<PresenceRegistry>());
         services.AddSingleton<IClusterBus, LocalClusterBus>();
         services.AddSingleton<ILeases, LocalLeases>();
+        services.AddSingleton<IWakeClaims, LocalWakeClaims>();
         services.AddSingleton<IClusterMembership, LocalMembership>();
         return services;
     }
@@ -29,6 +30,7 @@ public static class ClusterServices
         services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<PostgresClusterBus>());
         services.AddSingleton<PostgresLeases>();
         services.AddSingleton<ILeases>(sp => sp.GetRequiredService<PostgresLeases>());
+        services.AddSingleton<IWakeClaims, PostgresWakeClaims>();
         services.AddSingleton<ClusterCacheInvalidator>();
         services.AddSingleton<LogTail>();
         services.AddSingleton<PostgresListener>();

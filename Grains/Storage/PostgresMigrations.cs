@@ -215,6 +215,16 @@ internal static class PostgresMigrations
                 selected_at TEXT COLLATE "C" NOT NULL
             );
             """),
+        (7, "wake_claims", """
+            CREATE TABLE cluster_wake_claims (
+                agent_id TEXT COLLATE "C" NOT NULL,
+                message_id TEXT COLLATE "C" NOT NULL,
+                replica_id TEXT COLLATE "C" NOT NULL,
+                claimed_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (agent_id, message_id)
+            );
+            CREATE INDEX cluster_wake_claims_claimed_at ON cluster_wake_claims (claimed_at);
+            """),
     ];
 
     private const string Lock = "SELECT pg_advisory_xact_lock(715308742994555159)";

@@ -9,6 +9,7 @@ public static partial class ConfigLoader
     [
         "listen_addr", "human_ingress", "direct_messages", "debug_events", "trust_forwarded_proto", "allowed_origins",
         "trusted_proxies", "data_path", "console", "reapply_declared_members", "log_format",
+        "wake_ack_timeout",
     ];
 
     private static readonly string[] LogFormatNames = [LogFormats.Text, LogFormats.Json];
@@ -52,6 +53,7 @@ public static partial class ConfigLoader
             Console = new ConsoleSection { Analytics = MapAnalytics(m.Map("console", "analytics").Map("analytics", "provider", "measurement_id")) },
             ReapplyDeclaredMembers = m.Bool("reapply_declared_members") ?? d.ReapplyDeclaredMembers,
             LogFormat = logFormat ?? d.LogFormat,
+            WakeAckTimeout = Duration(m, "wake_ack_timeout") ?? d.WakeAckTimeout,
         };
     }
 

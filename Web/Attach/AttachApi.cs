@@ -11,7 +11,7 @@ public static class AttachApi
 {
     public static IServiceCollection AddMoltnetAttachments(this IServiceCollection services)
     {
-        services.AddSingleton<AttachOptions>();
+        services.AddSingleton(sp => new AttachOptions { WakeAckTimeout = sp.GetRequiredService<MoltnetConfig>().Server.WakeAckTimeout });
         services.AddSingleton<AttachmentRegistry>();
         services.AddSingleton<AttachGateway>();
         return services;

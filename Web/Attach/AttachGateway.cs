@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Moltnet.Cluster;
 using Moltnet.Configuration;
 using Moltnet.Runtime;
 
 namespace Moltnet.Web.Attach;
 
-/// <summary>What every attachment session shares: options, grains, the event feed, the session registry, the clock.</summary>
+/// <summary>What every attachment session shares: options, grains, the event feed, the session registry, the wake claims,
+/// the clock.</summary>
 public sealed class AttachGateway(
     AttachOptions options,
     MoltnetConfig config,
@@ -14,6 +16,7 @@ public sealed class AttachGateway(
     IEventFeed feed,
     IAttachmentEvents events,
     AttachmentRegistry registry,
+    IWakeClaims wakeClaims,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<AttachGateway> log)
@@ -26,6 +29,7 @@ public sealed class AttachGateway(
     public IEventFeed Feed { get; } = feed;
     public IAttachmentEvents Events { get; } = events;
     public AttachmentRegistry Registry { get; } = registry;
+    public IWakeClaims WakeClaims { get; } = wakeClaims;
     public TimeProvider Time { get; } = time;
     public CancellationToken Stopping => lifetime.ApplicationStopping;
     internal ILogger Log { get; } = log;

@@ -19,4 +19,7 @@ internal static partial class AttachLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "attachment event stream failed: agent {AgentId}")]
     public static partial void StreamFailed(ILogger log, string agentId, Exception error);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "could not claim the wake of message {MessageId} for agent {AgentId}; tracking it here")]
+    public static partial void ClaimFailed(ILogger log, string agentId, string messageId, Exception error);
 }

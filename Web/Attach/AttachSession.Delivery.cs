@@ -35,6 +35,7 @@ public sealed partial class AttachSession
                 }
                 if (!await _scope!.VisibleAsync(e, ct)) continue;
                 var wake = e.Type == EventTypes.MessageCreated && e.Message is { } m ? _scope.WakeReason(m) : null;
+                if (wake is not null && !await ClaimWakeAsync(e.Message!, ct)) wake = null;
                 Track(e, wake);
                 if (!await EnqueueEventAsync(new Outgoing(_g.EventFrame(e), false, Hold: true), ct))
                 {

@@ -1,10 +1,13 @@
+using Moltnet.Cluster;
+
 namespace Moltnet.Web.Attach;
 
 /// <summary>Cumulative ACKs and wake tracking (improvements.md server 6 and 7). Every sent event gets a sequence number;
 /// <c>ACK {cursor}</c> acknowledges that event and all earlier ones, a repeated ACK is harmless, an ACK of a cursor never
 /// sent ends the session. A wake (a DM for the agent or a mention of it) is pending until acknowledged: the ACK appends
 /// <c>agent.wake.delivered</c>; no ACK within <see cref="AttachOptions.WakeAckTimeout"/>, or the session ending through the
-/// client or the connection, appends <c>agent.wake.failed</c> — once per wake.</summary>
+/// client or the connection, appends <c>agent.wake.failed</c> — once per wake. When several sessions of the agent receive
+/// the same wake (on this replica or others), only the one that claims it first (<see cref="IWakeClaims"/>) tracks it.</summary>
 public sealed partial class AttachSession
 {
     private readonly Lock _acks = new();
@@ -21,6 +24,21 @@ public sealed partial class AttachSession
         public Message Message { get; } = message;
         public string Reason { get; } = reason;
         public ITimer? Timer { get; set; }
+    }
+
+    /// <summary>Claims the wake of <paramref name="message"/> for this session; false when another session already did.
+    /// If the claim cannot be recorded the session tracks the wake anyway: a duplicate outcome beats a lost one.</summary>
+    private async Task<bool> ClaimWakeAsync(Message message, CancellationToken ct)
+    {
+        try
+        {
+            return await _g.WakeClaims.TryClaimAsync(AgentId!, message.Id, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            AttachLog.ClaimFailed(_g.Log, AgentId!, message.Id, e);
+            return true;
+        }
     }
 
     /// <summary>Records a sent event (and its wake) before it is queued, so an ACK can never outrun it.</summary>

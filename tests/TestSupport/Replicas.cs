@@ -6,19 +6,24 @@ using Npgsql;
 namespace Moltnet.TestSupport;
 
 /// <summary>N real <c>moltnet start</c> processes (replica ids <c>r1</c>…) on loopback ports sharing one fresh PostgreSQL
-/// database, in bearer mode with an admin token, and a declared room <c>lobby</c>.</summary>
+/// database, in bearer mode with an admin token and an attach token for agents <c>x</c>, <c>y</c>, <c>z</c>, and a
+/// declared room <c>lobby</c>. <c>server:</c> settings may be added (e.g. <c>wake_ack_timeout: 3s</c>).</summary>
 public sealed class Replicas : IAsyncDisposable
 {
     public const string AdminToken = "admin-secret";
+    public const string AgentsToken = "agents-secret";
     public const string Room = "lobby";
 
     private readonly PostgresCluster _pg;
     private readonly List<TempDirectory> _dirs = [];
 
-    private Replicas(PostgresCluster pg, string dsn)
+    private readonly string _server;
+
+    private Replicas(PostgresCluster pg, string dsn, string server)
     {
         _pg = pg;
         Dsn = dsn;
+        _server = server;
     }
 
     public string Dsn { get; }
@@ -27,10 +32,10 @@ public sealed class Replicas : IAsyncDisposable
 
     public ServerProcess this[int i] => Servers[i];
 
-    public static async Task<Replicas> StartAsync(PostgresCluster pg, int count)
+    public static async Task<Replicas> StartAsync(PostgresCluster pg, int count, string server = "")
     {
         if (PostgresCluster.BinDir is null) throw new InvalidOperationException(PostgresCluster.MissingMessage);
-        var replicas = new Replicas(pg, await pg.CreateDatabaseAsync());
+        var replicas = new Replicas(pg, await pg.CreateDatabaseAsync(), server);
         try
         {
             // The first one migrates alone; the rest start together.
@@ -57,6 +62,8 @@ public sealed class Replicas : IAsyncDisposable
               mode: bearer
               tokens:
                 - { id: ops, value: {{AdminToken}}, scopes: [admin, observe, write] }
+                - { id: agents, value: {{AgentsToken}}, scopes: [attach], agents: [x, y, z] }
+            server: { {{_server}} }
             storage: { kind: postgres, postgres: { dsn: "{{Dsn}}" } }
             rooms:
               - { id: {{Room}}, name: Lobby, members: [w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, a] }

@@ -63,8 +63,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
         Store = Replica();
         await Store.MigrateAsync(Ct);
 
-        Assert.Equal(6L, await SqlAsync<long>("SELECT count(*) FROM schema_migrations"));
-        Assert.Equal("1,2,3,4,5,6", await SqlAsync<string>("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"));
+        Assert.Equal(7L, await SqlAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal("1,2,3,4,5,6,7", await SqlAsync<string>("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"));
         Assert.Equal(1L, await SqlAsync<long>("SELECT count(*) FROM event_counter"));
         Assert.Equal(1, await stores[3].WriteRoomAsync(new RoomState(Room("r1")), 0, [Event(EventTypes.RoomCreated)], Ct));
         Assert.NotNull(await stores[5].ReadRoomAsync("r1", Ct));
