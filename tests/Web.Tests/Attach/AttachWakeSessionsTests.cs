@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moltnet.Configuration;
+using Moltnet.TestSupport;
 using Moltnet.Web.Attach;
 using static Moltnet.Web.Tests.Attach.AttachDeliveryTests;
 
@@ -28,8 +29,8 @@ public sealed class AttachWakeSessionsTests
         });
         server.Services.GetRequiredService<AttachOptions>().WakeAckTimeout = TimeSpan.FromSeconds(2);
         using var ops = server.ClientWithToken("ops-secret");
-        var (one, _) = await AttachClient.AttachAsync(server, "alpha", "attach-one");
-        var (two, _) = await AttachClient.AttachAsync(server, "alpha", "attach-one");
+        var (one, _) = await AttachClient.AttachAsync(server.Url, "alpha", "attach-one");
+        var (two, _) = await AttachClient.AttachAsync(server.Url, "alpha", "attach-one");
 
         await Ok(ops.Post("/v1/messages", DmMsg("d1", "beta", "alpha", "psst", "m-acked")));
         var cursors = await Task.WhenAll(CursorAsync(one), CursorAsync(two));
