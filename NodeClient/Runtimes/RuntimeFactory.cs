@@ -15,6 +15,7 @@ public static class RuntimeFactory
             Command => new CommandRuntime(context),
             Webhook => new WebhookRuntime(context),
             Pi => new ControlLoopRuntime(context),
+            OpenClaw => new OpenClawRuntime(context),
             PicoClaw or TinyClaw when rt.ControlUrl.Length > 0 => new ControlLoopRuntime(context),
             _ => throw new RuntimeSetupException($"runtime kind {rt.Kind} with this seam is not supported by this node yet (use control_url, or kinds codex, claude-code, pi, command, webhook)"),
         };
