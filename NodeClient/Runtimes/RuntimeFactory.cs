@@ -16,6 +16,8 @@ public static class RuntimeFactory
             Webhook => new WebhookRuntime(context),
             Pi => new ControlLoopRuntime(context),
             OpenClaw => new OpenClawRuntime(context),
+            PicoClaw when rt.Command.Length > 0 => new PicoClawCommandRuntime(context),
+            PicoClaw when rt.EventsUrl.Length > 0 => new PicoClawEventsRuntime(context),
             PicoClaw or TinyClaw when rt.ControlUrl.Length > 0 => new ControlLoopRuntime(context),
             _ => throw new RuntimeSetupException($"runtime kind {rt.Kind} with this seam is not supported by this node yet (use control_url, or kinds codex, claude-code, pi, command, webhook)"),
         };
