@@ -19,6 +19,7 @@ public static class RuntimeFactory
             PicoClaw when rt.Command.Length > 0 => new PicoClawCommandRuntime(context),
             PicoClaw when rt.EventsUrl.Length > 0 => new PicoClawEventsRuntime(context),
             PicoClaw or TinyClaw when rt.ControlUrl.Length > 0 => new ControlLoopRuntime(context),
+            TinyClaw => new TinyClawQueueRuntime(context),
             _ => throw new RuntimeSetupException($"runtime kind {rt.Kind} with this seam is not supported by this node yet (use control_url, or kinds codex, claude-code, pi, command, webhook)"),
         };
     }
