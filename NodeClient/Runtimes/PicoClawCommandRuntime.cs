@@ -31,7 +31,9 @@ public sealed class PicoClawCommandRuntime(RuntimeContext context) : IRuntimeAda
         var workspace = rt.WorkspacePath.Length > 0 ? rt.WorkspacePath : null;
         var result = await ProcessRunner.RunAsync(rt.Command, ["agent", "--session", key, "--message", wake.Prompt], workspace, env, null, RunTimeout, ct);
         if (result.ExitCode != 0) throw new InvalidOperationException($"picoclaw exited with {result.ExitCode}: {result.ErrorText}");
-        foreach (var (target, text) in MessageCalls(ReadAppended(transcript, offset), wake))
+        var skipped = (string? chatId) => context.Log.Warn("picoclaw", "message tool call to a chat outside this conversation skipped",
+            ("agent", context.Attachment.Agent.Id), ("chat_id", chatId));
+        foreach (var (target, text) in MessageCalls(ReadAppended(transcript, offset), wake, skipped))
             await context.Publisher.PublishAsync(target, text, ct);
         return Task.CompletedTask;
     }
@@ -51,7 +53,7 @@ public sealed class PicoClawCommandRuntime(RuntimeContext context) : IRuntimeAda
     /// empty or <c>moltnet</c>; chat id <c>[&lt;net&gt;:]room:&lt;id&gt;</c> → that room, <c>[&lt;net&gt;:]dm:&lt;id&gt;</c> only
     /// when it is the current DM, empty → the current conversation. Everything else is skipped.
     /// </summary>
-    public IEnumerable<(Target Target, string Text)> MessageCalls(IEnumerable<string> lines, Wake wake)
+    public static IEnumerable<(Target Target, string Text)> MessageCalls(IEnumerable<string> lines, Wake wake, Action<string?> skipped)
     {
         foreach (var line in lines)
         {
@@ -74,7 +76,7 @@ public sealed class PicoClawCommandRuntime(RuntimeContext context) : IRuntimeAda
                 var content = Str(args["content"]) ?? "";
                 if (channel is not ("" or "moltnet") || content.Trim().Length == 0) continue;
                 if (Resolve(Str(args["chat_id"]) ?? "", wake) is { } target) yield return (target, content);
-                else context.Log.Warn("picoclaw", "message tool call to a chat outside this conversation skipped", ("agent", context.Attachment.Agent.Id), ("chat_id", Str(args["chat_id"])));
+                else skipped(Str(args["chat_id"]));
             }
         }
     }
