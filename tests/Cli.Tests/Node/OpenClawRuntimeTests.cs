@@ -17,7 +17,8 @@ public sealed class OpenClawRuntimeTests
     /// <summary>What one gateway connection saw: the challenge nonce, the connect params and the chat.send params.</summary>
     private sealed record Session(string Nonce, JsonObject Connect, JsonObject Chat);
 
-    private static FakeWebSocketServer Gateway(Channel<Session> sessions) => new(async c =>
+    /// <summary>With <paramref name="error"/>, every message run ends in a <c>chat</c> event of state <c>error</c>.</summary>
+    private static FakeWebSocketServer Gateway(Channel<Session> sessions, string? error = null) => new(async c =>
     {
         var nonce = Guid.NewGuid().ToString("N");
         await c.SendAsync(new JsonObject { ["type"] = "event", ["event"] = "tick", ["payload"] = new JsonObject() });
@@ -40,6 +41,14 @@ public sealed class OpenClawRuntimeTests
             ["event"] = "chat",
             ["payload"] = new JsonObject { ["runId"] = runId, ["sessionKey"] = p["sessionKey"]!.GetValue<string>(), ["state"] = state, ["message"] = message },
         };
+        if (error is not null)
+        {
+            var failed = Chat(run, "error", null);
+            failed["payload"]!["errorMessage"] = error;
+            await c.SendAsync(failed);
+            await c.ReceiveAsync();
+            return;
+        }
         await c.SendAsync(Chat("someone-else", "final", new JsonObject { ["text"] = "not this run" }));
         await c.SendAsync(Chat(run, "delta", new JsonObject { ["text"] = "thinking" }));
         await c.SendAsync(Chat(run, "final", new JsonObject
@@ -125,5 +134,31 @@ public sealed class OpenClawRuntimeTests
         Assert.Equal(deviceId, key["device_id"]!.GetValue<string>());
         Assert.StartsWith("-----BEGIN PRIVATE KEY-----", key["private_key_pem"]!.GetValue<string>());
         Assert.StartsWith("-----BEGIN PUBLIC KEY-----", key["public_key_pem"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_run_ending_in_error_fails_the_wake_which_the_server_records_after_three_tries()
+    {
+        await using var h = await NodeHarness.StartAsync();
+        var sessions = Channel.CreateUnbounded<Session>();
+        await using var gateway = Gateway(sessions, error: "model overloaded");
+        h.WriteNodeConfig(h.Attachment("alpha", $"{{ kind: openclaw, gateway_url: {gateway.Url} }}"));
+        var node = h.StartNode();
+        await node.WaitForLogAsync(Wait, "msg=attached", "agent=alpha");
+
+        var id = await h.SendAsync("@alpha please fail");
+        var failed = await h.NextEventAsync("agent.wake.failed", e => e["agent"]?["message_id"]?.GetValue<string>() == id);
+        Assert.Contains("failed after 3 attempts: openclaw run run-", failed["agent"]!["error"]!.GetValue<string>());
+        Assert.EndsWith("failed: model overloaded", failed["agent"]!["error"]!.GetValue<string>());
+
+        // No bootstrap for a mentions room, no token: three connects without auth, all for this message.
+        for (var i = 0; i < 3; i++)
+        {
+            var s = sessions.Reader.TryRead(out var session) ? session : throw new InvalidOperationException($"only {i} gateway sessions");
+            Assert.Null(s.Connect["auth"]);
+            VerifyDevice(s, "");
+            Assert.Contains($"Message ID: {id}\n", s.Chat["message"]!.GetValue<string>());
+        }
+        Assert.False(sessions.Reader.TryRead(out _));
     }
 }
