@@ -3,7 +3,7 @@
 #   1. installs the peers from Debian's packages when missing (ngircd, nats-server, redis-server);
 #   2. builds the server, the bench and the minimal Kestrel SSE hub (the floor) in Release;
 #   3. runs `moltnet-bench suite`: ingest + latency (`all`), idle memory up to 10,000 connections, the reconnect
-#      storm, the cluster scenario when present, and the equal-p99 ladder against every peer;
+#      storm, the equal-p99 ladder against every peer, and closed-loop ingest against every peer (peers-ingest);
 #   4. writes bench/results/latest.md (markdown tables) and the SVG charts next to it.
 # Peers run as the bench's children on free loopback ports with configs it writes to temp dirs; services the packages
 # may have started on their default ports are not used. Extra arguments go to the bench (e.g. --step-seconds 2).

@@ -4,7 +4,7 @@ using static Moltnet.Grains.Storage.RelationalSchema;
 
 namespace Moltnet.Grains.Storage;
 
-// The durable event log: cursors come from the locked event_counter row (PostgresWriteSession), so they are gap-free
+// The durable event log: cursors come from the event_counter row, locked at commit (PostgresWriteSession), so they are gap-free
 // and commit-ordered across replicas, and never reused (the counter outlives pruning).
 public sealed partial class PostgresStore
 {

@@ -33,7 +33,7 @@ public sealed partial class PostgresStore
                     s.Defer("INSERT INTO dm_participants (dm_id, participant_id) VALUES (@p0, @p1)", v.Id, p);
             }
             var stored = s.AppendEvents(events);
-            var seq = stored[createdIndex].Cursor;
+            var seq = s.CursorOf(stored, createdIndex);
             messageRow[MessageSeqSlot] = seq;
             s.Defer(InsertMessage, messageRow);
             foreach (var row in artifactRows)

@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -72,8 +73,9 @@ public sealed partial class PostgresStore
         }
     }
 
-    /// <summary>One transaction for the whole batch, a savepoint per request. Returns false (having completed nothing)
-    /// when the connection was lost before COMMIT and <paramref name="retryOnConnectionLoss"/> allows a retry.</summary>
+    /// <summary>One transaction for the whole batch, a savepoint per request, cursors allocated at commit
+    /// (<see cref="PostgresWriteSession"/>). Returns false (having completed nothing) when the connection was lost before
+    /// COMMIT and <paramref name="retryOnConnectionLoss"/> allows a retry.</summary>
     private bool RunBatch(List<WriteRequest> batch, bool retryOnConnectionLoss)
     {
         PostgresWriteSession session;
@@ -90,13 +92,12 @@ public sealed partial class PostgresStore
             return true;
         }
 
-        var events = session.BatchEvents;
+        StoredEvent[] committed;
         try
         {
             foreach (var request in batch)
             {
                 request.Reset();
-                var mark = events.Count;
                 session.Savepoint();
                 try
                 {
@@ -106,12 +107,31 @@ public sealed partial class PostgresStore
                 catch (Exception ex) when (!PostgresSetup.IsUnavailable(ex))
                 {
                     session.RollbackToSavepoint();
-                    events.RemoveRange(mark, events.Count - mark);
                     request.SetError(ex, session);
                 }
             }
             committing = true;
-            session.Commit();
+            committed = session.Commit(NotifyChannel);
+        }
+        catch (PostgresException ex) when (committing && !PostgresSetup.IsUnavailable(ex))
+        {
+            // The commit step refused a held-back statement (another replica stored the same message id since the
+            // request checked): nothing committed. Alone, the request answers through its own error handling; in a batch,
+            // each request runs again on its own so only the one at fault fails.
+            session.TryRollback();
+            if (batch.Count == 1)
+            {
+                batch[0].SetError(ex, session);
+                batch[0].Complete();
+                return true;
+            }
+            StoreLog.BatchIsolated(_logger, batch.Count, ex);
+            foreach (var request in batch)
+            {
+                List<WriteRequest> alone = [request];
+                if (!RunBatch(alone, retryOnConnectionLoss: true)) RunBatch(alone, retryOnConnectionLoss: false);
+            }
+            return true;
         }
         catch (Exception ex)
         {
@@ -121,7 +141,6 @@ public sealed partial class PostgresStore
             return true;
         }
 
-        var committed = events.ToArray();
         if (committed.Length > 0 && Sink is { } sink)
         {
             try
@@ -134,19 +153,6 @@ public sealed partial class PostgresStore
             }
         }
         foreach (var request in batch) request.Complete();
-        if (committed.Length > 0)
-        {
-            try
-            {
-                session.Notify(committed[^1].Cursor);
-            }
-            catch (Exception ex)
-            {
-                // Listeners also catch up by cursor on their next notification or poll; the write stands.
-                StoreLog.NotifyFailed(_logger, ex);
-                DropSession();
-            }
-        }
         return true;
     }
 

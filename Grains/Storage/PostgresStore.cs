@@ -8,12 +8,12 @@ namespace Moltnet.Grains.Storage;
 /// <summary>
 /// The <c>postgres</c> backend (design §3, §4; spec server-protocol §7): shared storage for one server or a cluster of
 /// replicas. Writes go through one writer loop per store that group-commits the pending requests in one transaction
-/// (a savepoint each, as <see cref="SqliteStore"/> does). Every write transaction first locks the single
-/// <c>event_counter</c> row and allocates event cursors from it, so cursors are gap-free and strictly increasing in
-/// commit order across all replicas: a reader polling <see cref="ReadEventsAfterAsync"/> never skips an event that
-/// commits late. After each commit the sink hears the batch's events (cursor order, one caller), then the writers'
-/// tasks complete, then <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c> is sent outside the transaction (so it does
-/// not serialise commits on the notify queue lock). Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
+/// (a savepoint each, as <see cref="SqliteStore"/> does). Every write transaction ends with one pipeline that locks the
+/// single <c>event_counter</c> row, allocates the batch's event cursors from it, writes the events and commits
+/// (<see cref="PostgresWriteSession"/>), so cursors are gap-free and strictly increasing in commit order across all
+/// replicas: a reader polling <see cref="ReadEventsAfterAsync"/> never skips an event that commits late. The same
+/// pipeline queues <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c>, delivered at commit. After each commit the sink
+/// hears the batch's events (cursor order, one caller), then the writers' tasks complete. Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
 /// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
 /// reconnects on the next request.
 /// </summary>

@@ -1,32 +1,48 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Moltnet.Grains.Storage;
 
 /// <summary>
-/// One write transaction of the writer loop: <c>BEGIN</c>, lock the <c>event_counter</c> row, one <c>SAVEPOINT</c> per
-/// request, cursors allocated from the locked counter, the counter written back, <c>COMMIT</c>. Because every writer
-/// (on every replica) locks the counter row first and holds it until commit, writers are serialised at that row and
-/// cursor order equals commit order; all other row locks are taken after it, so batches cannot deadlock each other.
+/// One write transaction of the writer loop. The requests of a batch run first, each in its own <c>SAVEPOINT</c>,
+/// without any global lock: their events are only collected, and statements that need an event's cursor (a message's
+/// <c>seq</c>) are held back. <see cref="Commit"/> then sends one pipeline: lock the <c>event_counter</c> row and advance it
+/// by the batch's event count, insert the events and the held-back statements at <c>base + ordinal</c>, queue the
+/// <c>NOTIFY</c>, <c>COMMIT</c>. Every writer (on every replica) takes the counter row in that final statement and holds it
+/// until its commit, so cursor order equals commit order; and because the lock is taken and released inside one round
+/// trip, a writer never holds it while it waits for its own process to be scheduled (the convoy that made three replicas
+/// on two cores slower than one).
 /// </summary>
 internal sealed class PostgresWriteSession : IDisposable
 {
-    private const string InsertEvent =
-        "INSERT INTO events (cursor, id, type, created_at, payload_json) VALUES (@p0, @p1, @p2, @p3, @p4)";
+    private const string CursorBase = "moltnet.cursor_base";
+    private const string SavepointSql = "SAVEPOINT w";
+
+    private const string AllocateCursors =
+        "WITH c AS (UPDATE event_counter SET value = value + @p0 WHERE id = 1 RETURNING value - @p0 AS base) " +
+        $"SELECT base, set_config('{CursorBase}', base::text, true) FROM c";
+
+    private const string InsertEvents =
+        "INSERT INTO events (cursor, id, type, created_at, payload_json) " +
+        $"SELECT current_setting('{CursorBase}')::bigint + t.ord, t.id, t.type, t.created_at, t.payload " +
+        "FROM unnest(@p0::text[], @p1::text[], @p2::text[], @p3::text[]) WITH ORDINALITY AS t(id, type, created_at, payload, ord)";
+
+    private const string NotifyNewest = $"SELECT pg_notify(@p0, (current_setting('{CursorBase}')::bigint + @p1)::text)";
 
     private readonly NpgsqlConnection _connection;
-    private NpgsqlTransaction? _transaction;
-    private long _counterAtBegin;
-    private long _counter; // last allocated cursor
-    private long _counterAtSavepoint;
+    private bool _inTransaction;
     private readonly List<(string Sql, object?[] Args)> _pending = [];
     private bool _savepointSent;
 
-    private const string SavepointSql = "SAVEPOINT w";
+    // The batch's events in order (ordinal = index + 1), the arrays handed to requests (patched with real cursors at
+    // commit), and the statements waiting for cursors; each with the request's mark for a rollback to its savepoint.
+    private readonly List<PreparedEvent> _events = new(256);
+    private readonly List<(StoredEvent[] Stored, int FirstOrdinal)> _handedOut = [];
+    private readonly List<(string Sql, object?[] Args)> _sequenced = [];
+    private (int Events, int HandedOut, int Sequenced) _mark;
+    private readonly Dictionary<(string Sql, int Slot), string> _atCommit = [];
 
     private PostgresWriteSession(NpgsqlConnection connection) => _connection = connection;
-
-    /// <summary>Events appended by the current batch, in cursor order.</summary>
-    public List<StoredEvent> BatchEvents { get; } = new(256);
 
     public static PostgresWriteSession Open(NpgsqlDataSource dataSource) => new(dataSource.OpenConnection());
 
@@ -53,8 +69,34 @@ internal sealed class PostgresWriteSession : IDisposable
     }
 
     /// <summary>Queues a statement whose row count nobody checks; it is sent with the next statement or at the end of the
-    /// request (<see cref="Release"/>), so a failure is still charged to the request that queued it.</summary>
-    public void Defer(string sql, params object?[] args) => _pending.Add((sql, args));
+    /// request (<see cref="Release"/>), so a failure is still charged to the request that queued it. A statement with a
+    /// <see cref="CursorOf"/> argument waits for the commit instead, where the cursor is known.</summary>
+    public void Defer(string sql, params object?[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is not PendingCursor cursor) continue;
+            args[i] = (long)cursor.Ordinal;
+            if (!_atCommit.TryGetValue((sql, i), out var rewritten))
+            {
+                rewritten = Regex.Replace(sql, $@"@p{i}\b", $"(current_setting('{CursorBase}')::bigint + @p{i})");
+                _atCommit[(sql, i)] = rewritten;
+            }
+            _sequenced.Add((rewritten, args));
+            return;
+        }
+        _pending.Add((sql, args));
+    }
+
+    /// <summary>The cursor an event of this batch will get, as an argument for <see cref="Defer"/>.</summary>
+    public object CursorOf(StoredEvent[] stored, int index)
+    {
+        foreach (var (array, first) in _handedOut)
+            if (ReferenceEquals(array, stored)) return new PendingCursor(first + index);
+        throw new ArgumentException("not an event array of this batch", nameof(stored));
+    }
+
+    private sealed record PendingCursor(int Ordinal);
 
     /// <summary>Sends the deferred statements.</summary>
     public void Flush()
@@ -81,22 +123,54 @@ internal sealed class PostgresWriteSession : IDisposable
         return command;
     }
 
-    /// <summary>Begins the transaction and locks the cursor counter.</summary>
+    /// <summary>Begins the transaction (no lock yet).</summary>
     public void Begin()
     {
-        _transaction = _connection.BeginTransaction();
-        _counterAtBegin = _counter = (long)Scalar("SELECT value FROM event_counter WHERE id = 1 FOR UPDATE")!;
-        BatchEvents.Clear();
+        _events.Clear();
+        _handedOut.Clear();
+        _sequenced.Clear();
+        _pending.Clear();
+        PostgresSetup.Execute(_connection, "BEGIN");
+        _inTransaction = true;
     }
 
-    /// <summary>Writes the counter back (if cursors were allocated) and commits.</summary>
-    public void Commit()
+    /// <summary>Allocates the batch's cursors, writes its events and held-back statements, notifies listeners and commits,
+    /// in one round trip. Returns the committed events in cursor order. A <see cref="PostgresException"/> from here means
+    /// the transaction did not commit (and is rolled back by <see cref="TryRollback"/>); any other failure leaves the
+    /// outcome unknown.</summary>
+    public StoredEvent[] Commit(string notifyChannel)
     {
         Flush();
-        if (_counter != _counterAtBegin) Execute("UPDATE event_counter SET value = @p0 WHERE id = 1", _counter);
-        _transaction!.Commit();
-        _transaction.Dispose();
-        _transaction = null;
+        if (_events.Count == 0 && _sequenced.Count == 0)
+        {
+            PostgresSetup.Execute(_connection, "COMMIT");
+            _inTransaction = false;
+            return [];
+        }
+        using var batch = new NpgsqlBatch(_connection);
+        batch.BatchCommands.Add(BatchCommand(AllocateCursors, [(long)_events.Count]));
+        batch.BatchCommands.Add(BatchCommand(InsertEvents,
+        [
+            _events.Select(e => e.Event.Id).ToArray(), _events.Select(e => e.Event.Type).ToArray(),
+            _events.Select(e => e.CreatedAt).ToArray(), _events.Select(e => e.Payload).ToArray(),
+        ]));
+        foreach (var (sql, args) in _sequenced) batch.BatchCommands.Add(BatchCommand(sql, args));
+        if (_events.Count > 0) batch.BatchCommands.Add(BatchCommand(NotifyNewest, [notifyChannel, (long)_events.Count]));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        long cursorBase;
+        using (var reader = batch.ExecuteReader())
+        {
+            if (!reader.Read()) throw new InvalidOperationException("the event_counter row is missing");
+            cursorBase = reader.GetInt64(0);
+            while (reader.NextResult()) { }
+        }
+        _inTransaction = false;
+
+        var committed = new StoredEvent[_events.Count];
+        for (var i = 0; i < committed.Length; i++) committed[i] = new StoredEvent(cursorBase + i + 1, _events[i].Event);
+        foreach (var (stored, first) in _handedOut)
+            for (var i = 0; i < stored.Length; i++) stored[i] = committed[first - 1 + i];
+        return committed;
     }
 
     /// <summary>Opens the request's savepoint (sent with the request's first statement).</summary>
@@ -105,7 +179,7 @@ internal sealed class PostgresWriteSession : IDisposable
         _pending.Clear();
         _savepointSent = false;
         Defer(SavepointSql);
-        _counterAtSavepoint = _counter;
+        _mark = (_events.Count, _handedOut.Count, _sequenced.Count);
     }
 
     /// <summary>Ends the request: its deferred statements and the savepoint release go in one round trip.</summary>
@@ -115,34 +189,32 @@ internal sealed class PostgresWriteSession : IDisposable
         Flush();
     }
 
-    /// <summary>Undoes the current request, its cursors included (so cursors stay gap-free).</summary>
+    /// <summary>Undoes the current request, its events and held-back statements included.</summary>
     public void RollbackToSavepoint()
     {
         _pending.Clear();
         if (_savepointSent) PostgresSetup.Execute(_connection, "ROLLBACK TO SAVEPOINT w; RELEASE SAVEPOINT w");
         _savepointSent = false;
-        _counter = _counterAtSavepoint;
+        _events.RemoveRange(_mark.Events, _events.Count - _mark.Events);
+        _handedOut.RemoveRange(_mark.HandedOut, _handedOut.Count - _mark.HandedOut);
+        _sequenced.RemoveRange(_mark.Sequenced, _sequenced.Count - _mark.Sequenced);
     }
 
     /// <summary>Rolls back whatever is open; never throws.</summary>
     public void TryRollback()
     {
         _pending.Clear();
+        if (!_inTransaction) return;
+        _inTransaction = false;
         try
         {
-            _transaction?.Rollback();
+            PostgresSetup.Execute(_connection, "ROLLBACK");
         }
         catch (Exception)
         {
             // The connection is dropped next; the server rolls back on disconnect.
         }
-        _transaction?.Dispose();
-        _transaction = null;
     }
-
-    /// <summary>Notifies listening replicas of the newest committed cursor (outside any transaction).</summary>
-    public void Notify(long cursor) =>
-        Execute("SELECT pg_notify(@p0, @p1)", PostgresStore.NotifyChannel, cursor.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Inserts a conditional row: <paramref name="expectedVersion"/> 0 inserts (the row must not exist), otherwise
     /// updates the row at that version.</summary>
@@ -159,20 +231,15 @@ internal sealed class PostgresWriteSession : IDisposable
         if (!ok) throw StoreRules.Stale(what, id, expectedVersion);
     }
 
-    /// <summary>Allocates cursors from the locked counter and appends the events (deferred) to the log and <see cref="BatchEvents"/>.</summary>
+    /// <summary>Adds events to the batch. The returned array gets the events' cursors when the batch commits (the
+    /// request's result is read only after that); use <see cref="CursorOf"/> for a statement that needs one.</summary>
     public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events)
     {
         if (events.Count == 0) return [];
         var stored = new StoredEvent[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            var cursor = _counter + 1 + i;
-            Defer(InsertEvent, cursor, e.Event.Id, e.Event.Type, e.CreatedAt, e.Payload);
-            stored[i] = new StoredEvent(cursor, e.Event);
-        }
-        _counter += events.Count;
-        BatchEvents.AddRange(stored);
+        for (var i = 0; i < events.Count; i++) stored[i] = new StoredEvent(0, events[i].Event);
+        _handedOut.Add((stored, _events.Count + 1));
+        _events.AddRange(events);
         return stored;
     }
 

@@ -20,8 +20,8 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Store writer loop stopped unexpectedly")]
     public static partial void WriterCrashed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not send the commit notification; listeners catch up by cursor")]
-    public static partial void NotifyFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "The commit step of a write batch of {Count} requests was refused; running them one by one")]
+    public static partial void BatchIsolated(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Store connection lost before commit; retrying the write batch on a new connection")]
     public static partial void ConnectionLostRetrying(ILogger logger, Exception exception);

@@ -1,11 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Moltnet.Grains.Events;
 using Moltnet.Configuration;
 using Moltnet.Silo.Hosting;
 
 namespace Moltnet.AttachBench;
 
 /// <summary>The server side: a Moltnet server in this process, printing its URL and running until stdin closes; a line
-/// <c>gc</c> on stdin runs a full collection and prints <c>HEAP &lt;bytes&gt;</c>.</summary>
+/// <c>gc</c> on stdin runs a full collection and prints <c>HEAP &lt;bytes&gt;</c>; a line <c>stats</c> prints the event broker's
+/// lag and drop counts as <c>STATS …</c>.</summary>
 internal static class BenchServer
 {
     public static async Task<int> ServeAsync(string store)
@@ -27,6 +30,11 @@ internal static class BenchServer
                 GC.WaitForPendingFinalizers();
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 Console.WriteLine("HEAP " + GC.GetTotalMemory(false).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (command == "stats")
+            {
+                var broker = app.Services.GetRequiredService<EventBroker>();
+                Console.WriteLine($"STATS subscribers fell behind their queue {broker.LaggedCount} times (caught up from the event log), {broker.DroppedCount} events dropped from queues");
             }
         await app.StopAsync();
         return 0;

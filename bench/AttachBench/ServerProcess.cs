@@ -57,6 +57,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException("server exited");
     }
 
+    /// <summary>The server's event broker counters, as one line.</summary>
+    public async Task<string> StatsAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("stats");
+        await _process.StandardInput.FlushAsync();
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            if (line.StartsWith("STATS ", StringComparison.Ordinal)) return line[6..];
+        throw new InvalidOperationException("server exited");
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();

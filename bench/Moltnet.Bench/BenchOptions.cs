@@ -8,8 +8,8 @@ internal sealed record BenchOptions
     public static string Usage => $"""
         usage: moltnet-bench <{string.Join('|', Scenarios.Names)}> [options]
 
-        {string.Join("\n", Scenarios.All.Select(s => $"  {s.Name,-10} {s.Summary}"))}
-          suite      every scenario above marked for the suite ({string.Join(", ", Scenarios.All.Where(s => s.InSuite).Select(s => s.Name))})
+        {string.Join("\n", Scenarios.All.Select(s => $"  {s.Name,-12} {s.Summary}"))}
+          suite        every scenario above marked for the suite ({string.Join(", ", Scenarios.All.Where(s => s.InSuite).Select(s => s.Name))})
 
         Every run writes bench/results/latest.md (and its charts).
 
@@ -17,7 +17,7 @@ internal sealed record BenchOptions
           --duration S          measured seconds per scenario (default 10)
           --warmup S            unmeasured seconds of the same load before measuring (default 5: the server's JIT
                                 is still tiering up for the first seconds)
-          --writers N           ingest: concurrent HTTP writers (default 64)
+          --writers N           ingest, peers-ingest: concurrent writers / publishes in flight (default 64)
           --observers K         SSE observers (ingest default 0, latency default 100)
           --rate R              latency: messages per second, paced open-loop (default 1000)
           --connections N       latency: HTTP connections for the sender (default 64)
@@ -28,7 +28,7 @@ internal sealed record BenchOptions
           --server-dll PATH     moltnet.dll to start (default: Cli/bin/Release/net10.0/moltnet.dll, built if missing)
           --url URL             use an already running server on loopback instead of starting one
           --results DIR         where latest.md and raw/ go (default: bench/results of this repository)
-          --systems A,B         peers: which systems, in order (default {string.Join(',', PeersScenario.Systems)})
+          --systems A,B         peers, peers-ingest, idle: which systems, in order (default {string.Join(',', PeersScenario.Systems)})
           --p99-bound MS        peers: the p99 a rate must stay within to count as held (default 50)
           --max-rate R          peers: top of the rate ladder (default 64000)
           --step-seconds S      peers: measured seconds per rate step (default 3, after 1 s of warm-up)

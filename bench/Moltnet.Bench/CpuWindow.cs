@@ -27,6 +27,16 @@ internal sealed class CpuWindow
         _machineStart = Machine();
     }
 
+    /// <summary>Waits for the Stopwatch timestamp <paramref name="from"/>, then returns <see cref="Summary"/> over the
+    /// window up to <paramref name="to"/>.</summary>
+    public static async Task<string> MeasureAsync(Func<TimeSpan?> serverCpu, long from, long to, CancellationToken ct)
+    {
+        await Task.Delay(Stats.Until(from), ct);
+        var window = new CpuWindow(serverCpu);
+        await Task.Delay(Stats.Until(to), ct);
+        return window.Summary();
+    }
+
     /// <summary>"server 1.62 cores, bench 0.31 cores, other 0.02 cores" over the window so far.</summary>
     public string Summary()
     {

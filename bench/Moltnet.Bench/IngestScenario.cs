@@ -31,7 +31,7 @@ internal static class IngestScenario
         var seq = -1L;
         var measureFrom = Stopwatch.GetTimestamp() + o.Warmup * Stopwatch.Frequency;
         var measureTo = measureFrom + o.Duration * Stopwatch.Frequency;
-        var cpu = MeasureCpuAsync(session.Server, measureFrom, measureTo, ct);
+        var cpu = CpuWindow.MeasureAsync(session.Server.CpuTime, measureFrom, measureTo, ct);
         var writers = await Task.WhenAll(Enumerable.Range(0, o.Writers).Select(_ => Task.Run(async () =>
         {
             var w = new Writer();
@@ -114,14 +114,6 @@ internal static class IngestScenario
         {
             return "timeout";
         }
-    }
-
-    private static async Task<string> MeasureCpuAsync(ServerHost server, long from, long to, CancellationToken ct)
-    {
-        await Task.Delay(Stats.Until(from), ct);
-        var window = new CpuWindow(server);
-        await Task.Delay(Stats.Until(to), ct);
-        return window.Summary();
     }
 
     private static (string? Target, bool? Met) Target(BenchOptions o, int observers, double? baseline, double perSecond, long missing, int errors)

@@ -77,7 +77,7 @@ internal static class PeersScenario
         {
             for (var i = 0; i < subscriberCount; i += 20)
                 subscribers.AddRange(await Task.WhenAll(Enumerable.Range(i, Math.Min(20, subscriberCount - i)).Select(n => target.SubscribeAsync(n, prefix, ct))));
-            await using var publisher = await target.OpenPublisherAsync(prefix, o.Payload, ct);
+            await using var publisher = await target.OpenPublisherAsync(prefix, o.Payload, null, ct);
             var steps = new List<StepResult>();
             var seq = 0L;
             async Task<StepResult> Step(int rate)

@@ -20,6 +20,8 @@ internal static class Scenarios
             async (o, results, ct) => results.Add(await StormScenario.RunAsync(o, ct))),
         new("peers", "equal-p99 fan-out ceiling of moltnet vs kestrel-sse-hub, nats-server, redis-server, ngircd", true,
             async (o, results, ct) => results.Add(await PeersScenario.RunAsync(o, ct))),
+        new("peers-ingest", "closed-loop ingest (msg/s acknowledged, every one delivered to a subscriber) on moltnet and every peer", true,
+            async (o, results, ct) => results.Add(await PeersIngestScenario.RunAsync(o, ct))),
         new("cluster", "1 vs 3 replicas on one PostgreSQL the bench starts: msg/s, cross-replica delivery latency (results/cluster/)", false,
             async (o, results, ct) => results.AddRange(await ClusterScenario.RunAsync(o, ct))),
     ];

@@ -17,7 +17,9 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
 
     private SenderPolicy? _policy;
 
-    private SenderPolicy Policy => _policy ??= new(net.Config, async (id, ct) => (await store.ReadAgentAsync(id, ct))?.Value);
+    /// <summary>Registrations come from the agents' grains (cached, and invalidated across replicas on every write), not
+    /// from a store read per message: a busy room's messages pass through this grain one at a time.</summary>
+    private SenderPolicy Policy => _policy ??= new(net.Config, (id, ct) => GrainFactory.GetGrain<IAgentGrain>(id).FindAsync(ct));
 
     public async ValueTask<PendingMessage> PostAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
     {
@@ -62,14 +64,15 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         if (sender.Type == "human" && !net.Config.Server.HumanIngress)
             throw MoltnetException.Forbidden("human ingress is disabled for this network");
         await Policy.CheckIdentityAsync(caller, sender, request.Origin, ct);
-        var id = string.IsNullOrWhiteSpace(request.Id) ? Ids.NewMessageId() : request.Id.Trim();
+        var generated = string.IsNullOrWhiteSpace(request.Id);
+        var id = generated ? Ids.NewMessageId() : request.Id!.Trim();
         activity?.SetTag("moltnet.message_id", id);
         MessageValidator.Validate(id, sender, request.Parts, target);
         await LoadAsync(ct);
-        return await StoreAsync(caller, request with { Id = id, Target = target, From = sender }, ct);
+        return await StoreAsync(caller, request with { Id = id, Target = target, From = sender }, clientId: !generated, ct);
     }
 
-    private async Task<Task<MessageAccepted>> StoreAsync(Caller caller, SendMessageRequest request, CancellationToken ct)
+    private async Task<Task<MessageAccepted>> StoreAsync(Caller caller, SendMessageRequest request, bool clientId, CancellationToken ct)
     {
         var target = request.Target!;
         var sender = request.From!;
@@ -91,8 +94,9 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
             mentionContext = room.Members ?? [];
         }
         var eventId = Ids.MessageEventId(request.Id!);
-        // A resend of a stored id answers at once and queues nothing (so it cannot disturb the versions below).
-        if (await store.MessageExistsAsync(request.Id!, ct))
+        // A resend of a stored id answers at once and queues nothing (so it cannot disturb the versions below). An id this
+        // server just generated cannot have been stored: no read for it.
+        if (clientId && await store.MessageExistsAsync(request.Id!, ct))
             return Task.FromResult(new MessageAccepted(request.Id!, eventId, true, false, false));
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
         var message = BuildMessage(request, target, sender, mentions);

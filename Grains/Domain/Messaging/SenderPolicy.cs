@@ -4,7 +4,7 @@ using Moltnet.Wire;
 namespace Moltnet.Grains.Domain.Messaging;
 
 /// <summary>Sender identity (spec §5.7) and room write policy (§5.8) for <c>POST /v1/messages</c>.</summary>
-public sealed class SenderPolicy(MoltnetConfig config, Func<string, CancellationToken, Task<AgentRegistration?>> findAgent)
+public sealed class SenderPolicy(MoltnetConfig config, Func<string, CancellationToken, ValueTask<AgentRegistration?>> findAgent)
 {
     private string Local => config.Network.Id;
     private bool ModeOpen => config.Auth.Mode == AuthModes.Open;

@@ -51,8 +51,11 @@ internal abstract class HttpSseTarget : Target
         return new SseSubscriber(await SseObserver.ConnectAsync(_clients[index % _clients.Length], idPrefix, ct));
     }
 
-    public override Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct) =>
-        Task.FromResult<Publisher>(new HttpPublisher(BenchHttp.Client(Url, 64, TimeSpan.FromSeconds(30)), idPrefix, BenchHttp.Payload(payload)));
+    public override string Acknowledgement => "202 Accepted";
+
+    /// <summary>One pooled HTTP/1.1 connection per publish in flight (64 for the open-loop ladder).</summary>
+    public override Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, int? inFlight, CancellationToken ct) =>
+        Task.FromResult<Publisher>(new HttpPublisher(BenchHttp.Client(Url, inFlight ?? 64, TimeSpan.FromSeconds(30)), idPrefix, BenchHttp.Payload(payload)));
 
     public override ValueTask DisposeAsync()
     {

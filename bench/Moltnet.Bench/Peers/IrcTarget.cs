@@ -58,7 +58,11 @@ internal sealed class IrcTarget : Target
         await LineSubscriber.ConnectAsync(_server!.EndPoint, LoopbackSources.For(index), idPrefix,
             $"NICK i{index}\r\nUSER i{index} 0 * :bench\r\nJOIN #idle-{index / 100}\r\n", " 366 ", Pong, ct);
 
-    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct)
+    public override string Acknowledgement => "PONG to a PING after it (relayed)";
+
+    /// <summary>IRC has no per-message answer; acknowledged, each batch is followed by <c>PING :bench-ack</c> and its
+    /// <c>PONG</c> (ngircd handles a client's commands in order) means the PRIVMSGs before it were relayed to the members.</summary>
+    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, int? inFlight, CancellationToken ct)
     {
         var sockets = await TcpPublisher.ConnectAsync(_server!.EndPoint, Publishers, async (s, i) =>
         {
@@ -66,8 +70,12 @@ internal sealed class IrcTarget : Target
             await WaitForAsync(s, " 366 ", ct);
         }, ct);
         return TcpPublisher.Start(sockets, seq => Encoding.ASCII.GetBytes($"PRIVMSG #bench :{Text(idPrefix, seq, payload)}\r\n"),
-            line => IsError(line));
+            line => IsError(line), inFlight is null ? null : new AckBarrier("PING :bench-ack\r\n"u8.ToArray(), IsAckPong));
     }
+
+    /// <summary>ngircd's answer to <c>PING :bench-ack</c>: <c>:bench.irc PONG bench.irc :bench-ack</c>.</summary>
+    private static bool IsAckPong(ReadOnlySpan<byte> line) =>
+        line.IndexOf(" PONG "u8) >= 0 && line.TrimEnd((byte)'\r').EndsWith(":bench-ack"u8);
 
     /// <summary>Numeric replies 400–599 are errors (e.g. 404 cannot send to channel).</summary>
     private static bool IsError(ReadOnlySpan<byte> line)

@@ -33,7 +33,12 @@ internal sealed class NatsTarget : Target
         await LineSubscriber.ConnectAsync(_server!.EndPoint, LoopbackSources.For(index), idPrefix,
             "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false}\r\nSUB bench 1\r\nPING\r\n", "PONG", Pong, ct);
 
-    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct)
+    public override string Acknowledgement => "PONG to a PING after it (routed)";
+
+    /// <summary>Core NATS has no per-message answer; acknowledged, each batch is followed by <c>PING</c> and its
+    /// <c>PONG</c> (the server handles a connection in order) means the messages before it were routed to the subscriber's
+    /// connection, as the NATS clients' <c>Flush()</c> does.</summary>
+    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, int? inFlight, CancellationToken ct)
     {
         var sockets = await TcpPublisher.ConnectAsync(_server!.EndPoint, 1, async (s, _) =>
             await s.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false}\r\n"u8.ToArray(), SocketFlags.None, ct), ct);
@@ -41,7 +46,7 @@ internal sealed class NatsTarget : Target
         {
             var text = Text(idPrefix, seq, payload);
             return Encoding.ASCII.GetBytes($"PUB bench {text.Length}\r\n{text}\r\n");
-        }, line => line.StartsWith("-ERR"u8));
+        }, line => line.StartsWith("-ERR"u8), inFlight is null ? null : new AckBarrier("PING\r\n"u8.ToArray(), line => line.StartsWith("PONG"u8)));
     }
 
     private static byte[]? Pong(ReadOnlySpan<byte> line) => line.StartsWith("PING"u8) ? "PONG\r\n"u8.ToArray() : null;

@@ -98,7 +98,7 @@ internal static class RateStep
     }
 
     /// <summary>Waits until every subscriber holds <paramref name="expected"/> messages of the step, or none progressed for <paramref name="quiet"/>.</summary>
-    private static async Task DrainAsync(IReadOnlyList<Subscriber> subscribers, long expected, TimeSpan quiet, CancellationToken ct)
+    public static async Task DrainAsync(IReadOnlyList<Subscriber> subscribers, long expected, TimeSpan quiet, CancellationToken ct)
     {
         var lastTotal = -1L;
         var lastProgress = Stopwatch.GetTimestamp();

@@ -37,14 +37,19 @@ internal sealed class RedisTarget : Target
     public override async Task<Subscriber> SubscribeAsync(int index, string idPrefix, CancellationToken ct) =>
         await LineSubscriber.ConnectAsync(_server!.EndPoint, LoopbackSources.For(index), idPrefix, "SUBSCRIBE bench\r\n", "subscribe", null, ct);
 
-    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct)
+    public override string Acknowledgement => "+PONG to a PING after it (replies follow the AOF fsync)";
+
+    /// <summary>Acknowledged, each pipelined batch is followed by <c>PING</c>: Redis answers a connection's commands in
+    /// order and, with <c>appendfsync always</c>, writes no reply before the AOF holding the commands is fsynced, so
+    /// <c>+PONG</c> means every XADD and PUBLISH before it ran and is on disk.</summary>
+    public override async Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, int? inFlight, CancellationToken ct)
     {
         var sockets = await TcpPublisher.ConnectAsync(_server!.EndPoint, 1, (_, _) => Task.CompletedTask, ct);
         return TcpPublisher.Start(sockets, seq =>
         {
             var text = Text(idPrefix, seq, payload);
             return Encoding.ASCII.GetBytes(Resp("XADD", "bench", "MAXLEN", "~", "100000", "*", "t", text) + Resp("PUBLISH", "bench", text));
-        }, line => line.StartsWith("-"u8));
+        }, line => line.StartsWith("-"u8), inFlight is null ? null : new AckBarrier(Encoding.ASCII.GetBytes(Resp("PING")), line => line.StartsWith("+PONG"u8)));
     }
 
     private static string Resp(params string[] args) =>

@@ -26,7 +26,13 @@ internal abstract class Target : IAsyncDisposable
     /// <see cref="SubscribeAsync"/>).</summary>
     public virtual Task<Subscriber> IdleSubscribeAsync(int index, string idPrefix, CancellationToken ct) => SubscribeAsync(index, idPrefix, ct);
 
-    public abstract Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, CancellationToken ct);
+    /// <summary>What an acknowledged publish waits for on this system, for the <c>peers-ingest</c> table.</summary>
+    public abstract string Acknowledgement { get; }
+
+    /// <summary>Opens the publisher. <paramref name="inFlight"/> null: the open-loop ladder's publisher (for TCP
+    /// protocols a publish is accepted once queued for the socket). A number: a closed-loop publisher for that many
+    /// concurrent publishes, each completing only when the system acknowledged it (<see cref="Acknowledgement"/>).</summary>
+    public abstract Task<Publisher> OpenPublisherAsync(string idPrefix, int payload, int? inFlight, CancellationToken ct);
 
     public TimeSpan? CpuTime() => Pid is { } pid ? ProcFs.CpuTime(pid) : null;
 
@@ -54,7 +60,8 @@ internal abstract class Subscriber : IAsyncDisposable
 }
 
 /// <summary>Sends messages. <see cref="PublishAsync"/> completes when the system accepted the message: an HTTP 202, or
-/// for protocols without a per-message answer, once it is queued for the socket.</summary>
+/// for protocols without a per-message answer, once it is queued for the socket (open loop) or once the server answered
+/// a PING written after it (closed loop, see <see cref="Target.OpenPublisherAsync"/>).</summary>
 internal abstract class Publisher : IAsyncDisposable
 {
     /// <summary>Returns an error text, or null when accepted.</summary>

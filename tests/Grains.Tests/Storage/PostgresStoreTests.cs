@@ -158,6 +158,60 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
     }
 
     [PostgresFact]
+    public async Task A_duplicate_refused_at_commit_fails_only_its_own_request_in_the_batch()
+    {
+        // Hold the cursor counter so the writer's first batch waits at its commit step; queue four appends behind it
+        // (they become the next batch); insert "x" from another transaction without committing, so the batch's check
+        // for "x" passes and its commit step then waits on that row; commit it: the unique index refuses the batch's
+        // "x" at commit, and the batch must be retried request by request.
+        await using var counter = await OpenTransactionAsync("SELECT value FROM event_counter WHERE id = 1 FOR UPDATE");
+        var first = Store.AppendMessageAsync(Write(Message("m0", RoomTarget("r1"))), Ct);
+        await WaitForLockWaitersAsync(1);
+        var batch = new[] { "a", "b", "x", "c" }.Select(id => Store.AppendMessageAsync(Write(Message(id, RoomTarget("r1"))), Ct)).ToArray();
+        await using var rival = await OpenTransactionAsync(
+            "INSERT INTO messages (id, network_id, target_kind, room_id, target_json, from_json, parts_json, created_at, origin_json, seq) " +
+            "VALUES ('x', 'local', 'room', 'r1', '{}', '{}', '[]', '2026-01-01T00:00:00.000Z', '{}', -1)");
+        await counter.Transaction.CommitAsync(Ct);
+        Assert.Equal(AppendOutcome.Stored, await first);
+        await WaitForLockWaitersAsync(1); // the batch's commit step waits on the rival's "x"
+        await rival.Transaction.CommitAsync(Ct);
+
+        var outcomes = await Task.WhenAll(batch);
+        Assert.Equal([AppendOutcome.Stored, AppendOutcome.Stored, AppendOutcome.Duplicate, AppendOutcome.Stored], outcomes);
+        var log = await Store.ReadEventsAfterAsync(0, 100, Ct);
+        Assert.Equal(["m0", "a", "b", "c"], log.Select(e => e.Event.Message!.Id));
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), log.Select(e => e.Cursor)); // gap-free: the refused batch left no cursor behind
+    }
+
+    private sealed record OpenTransaction(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+
+    private async Task<OpenTransaction> OpenTransactionAsync(string sql)
+    {
+        var c = new NpgsqlConnection(_dsn + ";Pooling=false");
+        await c.OpenAsync(Ct);
+        var tx = await c.BeginTransactionAsync(Ct);
+        await using (var cmd = new NpgsqlCommand(sql, c, tx)) await cmd.ExecuteNonQueryAsync(Ct);
+        return new OpenTransaction(c, tx);
+    }
+
+    private async Task WaitForLockWaitersAsync(long count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (await SqlAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") < count)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"no writer waited on a lock within 30 s");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    [PostgresFact]
     public async Task Terminated_connections_are_replaced()
     {
         await Store.WriteRoomAsync(new RoomState(Room("r1")), 0, [Event(EventTypes.RoomCreated)], Ct);
