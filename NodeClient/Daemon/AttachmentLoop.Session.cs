@@ -49,15 +49,22 @@ public sealed partial class AttachmentLoop
             var readTimeout = TimeSpan.FromTicks(Math.Max(2 * heartbeat.Ticks, TimeSpan.FromSeconds(10).Ticks));
             var frames = Channel.CreateBounded<AttachFrame>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
             var reader = ReadLoopAsync(ws, writeLock, frames.Writer, readTimeout, session.Token);
+            var bootstrap = BootstrapAfterReadyAsync(session);
             try
             {
                 await foreach (var frame in frames.Reader.ReadAllAsync(session.Token))
                     await HandleAsync(ws, writeLock, frame, session.Token);
+                if (_bootstrapFailure is { } failure) throw new InvalidOperationException($"bootstrap wake failed: {failure.Message}", failure);
+            }
+            catch (OperationCanceledException) when (_bootstrapFailure is { } failed && !ct.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"bootstrap wake failed: {failed.Message}", failed);
             }
             finally
             {
                 await session.CancelAsync();
                 await reader;
+                await bootstrap;
             }
         }
         finally
@@ -118,7 +125,7 @@ public sealed partial class AttachmentLoop
             return;
         }
         var net = config.Moltnet.NetworkId;
-        var wake = new Wake(message, net, ConversationKeys.ContextId(net, message), ConversationKeys.ChatId(net, message), Prompts.Compact(net, message), cursor);
+        var wake = new Wake(message, net, ConversationKeys.ContextId(net, message), ConversationKeys.ChatId(net, message), Prompts.Compact(net, message), cursor) { EventId = e.Id };
         Exception? failure = null;
         Task finished = Task.CompletedTask;
         for (var attempt = 1; attempt <= options.MaxWakeAttempts; attempt++)

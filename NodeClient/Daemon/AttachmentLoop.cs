@@ -24,6 +24,16 @@ public sealed partial class AttachmentLoop(NodeAttachment attachment, MoltnetNod
     public async Task RunAsync(CancellationToken ct)
     {
         var attempt = 0;
+        if (runtime.Bootstrap == BootstrapTiming.BeforeAttach)
+        {
+            try
+            {
+                await BootstrapBeforeAttachAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+        }
         while (!ct.IsCancellationRequested)
         {
             var started = options.Time.GetUtcNow();

@@ -18,7 +18,10 @@ public static partial class NodeDaemon
             AttachmentLoop? loop = null;
             string? Token() => loop?.Token ?? a.Credentials.Token;
             var publisher = new MoltnetPublisher(http, config.Moltnet.BaseUrl, a.Agent.Id, a.Agent.Name, Token);
-            var context = new RuntimeContext(a, config.Moltnet.BaseUrl, config.Moltnet.NetworkId, publisher, options.Log, Token, options.Time, http);
+            var context = new RuntimeContext(a, config.Moltnet.BaseUrl, config.Moltnet.NetworkId, publisher, options.Log, Token, options.Time, http)
+            {
+                StateDirectory = stateDir,
+            };
             IRuntimeAdapter adapter;
             try
             {

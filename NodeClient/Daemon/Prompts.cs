@@ -66,6 +66,32 @@ public static class Prompts
         return $"{head} {SenderName(m.From)}\n{Body(m)}";
     }
 
+    /// <summary>The sender name of control-loop bootstrap wakes.</summary>
+    public const string BootstrapSender = "Moltnet Bootstrap";
+
+    /// <summary>Bootstrap wake (§2.8): <c>Channel</c>/<c>Chat ID</c>, a blank line, one sentence.</summary>
+    public static string Bootstrap(string net, string roomId) =>
+        $"Channel: moltnet\nChat ID: {net}:room:{roomId}\n\n" +
+        "This Moltnet conversation is now attached to you; use the moltnet skill to read it and to speak in it.\n";
+
+    /// <summary>Control-loop bootstrap (§2.8): <c>[room id] Moltnet Bootstrap</c>, short guidance, then the JSON line
+    /// <c>{"kind":"bootstrap","source":"moltnet","network_id",…,"conversation",…,"target":{"kind":"room","room_id",…}}</c>.</summary>
+    public static string ControlBootstrap(string net, string roomId)
+    {
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["kind"] = "bootstrap",
+            ["source"] = "moltnet",
+            ["network_id"] = net,
+            ["conversation"] = $"moltnet:{net}:room:{roomId}",
+            ["target"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "room", ["room_id"] = roomId },
+        };
+        return $"[room {roomId}] {BootstrapSender}\n" +
+            "This Moltnet room is now attached. You may stay silent. If the room is empty you may run your own startup action. " +
+            "Nothing you answer here is sent automatically: speak only with `moltnet send`.\n" +
+            json.ToJsonString();
+    }
+
     public static string SenderName(Actor from) => string.IsNullOrEmpty(from.Name) ? from.Id : from.Name;
 
     private static void AppendMessage(StringBuilder text, string net, Message m)

@@ -14,6 +14,8 @@ public static class WakeFilter
         var target = m.Target;
         switch (target.Kind)
         {
+            case TargetKind.Thread when a.Runtime.Kind == RuntimeKinds.OpenClaw:
+                return null; // OpenClaw sessions are per room and DM; it ignores thread targets entirely.
             case TargetKind.Room or TargetKind.Thread:
                 var binding = a.Rooms.FirstOrDefault(r => r.Id == target.RoomId);
                 if (binding is null) return null;

@@ -15,6 +15,7 @@ public sealed partial class CliRuntime : IRuntimeAdapter
     private readonly NodeRuntime _rt;
     private readonly SessionStore _sessions;
     private readonly ConversationQueues _queues;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new(StringComparer.Ordinal);
 
     public CliRuntime(RuntimeContext context, int maxAttempts)
     {
@@ -31,9 +32,35 @@ public sealed partial class CliRuntime : IRuntimeAdapter
         return Task.FromResult(_queues.Enqueue(key, wake));
     }
 
-    private async Task RunAsync(string key, IReadOnlyList<Wake> batch, CancellationToken ct)
+    public BootstrapTiming Bootstrap => BootstrapTiming.AfterReady;
+
+    /// <summary>The bootstrap prompt runs in the room's session, outside the queue but holding the session key.</summary>
+    public Task BootstrapAsync(BootstrapWake wake, CancellationToken ct)
     {
-        var prompt = Prompts.Batch(batch[0].NetworkId, batch.Select(w => w.Message).ToList());
+        var key = ConversationKeys.CliSessionKey(_rt.SessionPrefix, _context.Attachment.Agent.Id, wake.NetworkId, wake.Room);
+        return RunPromptAsync(key, Prompts.Bootstrap(wake.NetworkId, wake.RoomId), 1, ct);
+    }
+
+    private Task RunAsync(string key, IReadOnlyList<Wake> batch, CancellationToken ct) =>
+        RunPromptAsync(key, Prompts.Batch(batch[0].NetworkId, batch.Select(w => w.Message).ToList()), batch.Count, ct);
+
+    /// <summary>One run of the CLI in the conversation <paramref name="key"/>; runs of the same key never overlap.</summary>
+    private async Task RunPromptAsync(string key, string prompt, int messages, CancellationToken ct)
+    {
+        var gate = _keyLocks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await RunLockedAsync(key, prompt, messages, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RunLockedAsync(string key, string prompt, int messages, CancellationToken ct)
+    {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["MOLTNET_CLIENT_CONFIG"] = ClientConfigWriter.Upsert(_rt.WorkspacePath, _context.Attachment, _context.BaseUrl, _context.NetworkId, _context.Token()),
@@ -43,7 +70,7 @@ public sealed partial class CliRuntime : IRuntimeAdapter
             env["HOME"] = _rt.HomePath;
             if (_rt.Kind == RuntimeKinds.Codex) env["CODEX_HOME"] = Path.Combine(_rt.HomePath, ".codex");
         }
-        _context.Log.Info("cli", "running runtime", ("agent", _context.Attachment.Agent.Id), ("session", key), ("messages", batch.Count));
+        _context.Log.Info("cli", "running runtime", ("agent", _context.Attachment.Agent.Id), ("session", key), ("messages", messages));
         if (_rt.Kind == RuntimeKinds.Codex) await RunCodexAsync(key, prompt, env, ct);
         else await RunClaudeAsync(key, prompt, env, ct);
     }

@@ -18,12 +18,28 @@ public sealed class ControlLoopRuntime(RuntimeContext context) : IRuntimeAdapter
 
     public async Task<Task> DeliverAsync(Wake wake, CancellationToken ct)
     {
+        var body = await PostAsync(wake.ContextId, Daemon.Prompts.SenderName(wake.Message.From), Daemon.Prompts.Control(wake.Message), ct);
+        if (context.Attachment.Runtime.Kind == RuntimeKinds.Pi && ParseMessage(body) is { } reply)
+            await context.Publisher.PublishAsync(CommandRuntime.ReplyTarget(wake.Message.Target), reply, ct);
+        return Task.CompletedTask;
+    }
+
+    public BootstrapTiming Bootstrap => BootstrapTiming.AfterReady;
+
+    /// <summary>Sender <c>Moltnet Bootstrap</c>, guidance plus the bootstrap JSON line. Its answer is never published (even
+    /// pi's): the guidance tells the agent nothing is sent automatically.</summary>
+    public Task BootstrapAsync(BootstrapWake wake, CancellationToken ct) =>
+        PostAsync(wake.ContextId, Daemon.Prompts.BootstrapSender, Daemon.Prompts.ControlBootstrap(wake.NetworkId, wake.RoomId), ct);
+
+    /// <summary>POSTs <c>{context_id, from, message, to}</c>; returns the answer's body.</summary>
+    private async Task<string> PostAsync(string contextId, string from, string message, CancellationToken ct)
+    {
         var rt = context.Attachment.Runtime;
         var payload = new JsonObject
         {
-            ["context_id"] = wake.ContextId,
-            ["from"] = Daemon.Prompts.SenderName(wake.Message.From),
-            ["message"] = Daemon.Prompts.Control(wake.Message),
+            ["context_id"] = contextId,
+            ["from"] = from,
+            ["message"] = message,
             ["to"] = context.Attachment.Agent.Id,
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, rt.ControlUrl)
@@ -37,9 +53,7 @@ public sealed class ControlLoopRuntime(RuntimeContext context) : IRuntimeAdapter
         var body = await ReadBoundedAsync(response.Content, timeout.Token);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"{rt.Kind} control {Daemon.Preflight.Redact(rt.ControlUrl)} returned {(int)response.StatusCode}: {body.Trim()}");
-        if (rt.Kind == RuntimeKinds.Pi && ParseMessage(body) is { } reply)
-            await context.Publisher.PublishAsync(CommandRuntime.ReplyTarget(wake.Message.Target), reply, ct);
-        return Task.CompletedTask;
+        return body;
     }
 
     private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken ct)

@@ -73,6 +73,15 @@ public sealed class WakeFilterTests
     }
 
     [Fact]
+    public void Openclaw_ignores_thread_targets_even_in_a_waking_room()
+    {
+        var openclaw = Alpha with { Runtime = new NodeRuntime { Kind = RuntimeKinds.OpenClaw } };
+        Assert.False(Wakes(Msg(new Target { Kind = TargetKind.Thread, RoomId = "all", ThreadId = "t1" }), openclaw));
+        Assert.True(Wakes(Msg(Room("all")), openclaw));
+        Assert.True(Wakes(Msg(new Target { Kind = TargetKind.Thread, RoomId = "all", ThreadId = "t1" })));
+    }
+
+    [Fact]
     public void Only_created_messages_wake() =>
         Assert.Null(WakeFilter.ShouldWake(new Event { Id = "e", Type = EventTypes.RoomCreated, NetworkId = "local" }, Alpha, "local"));
 }
