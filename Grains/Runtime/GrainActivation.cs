@@ -145,9 +145,12 @@ internal sealed class GrainActivation(GrainRuntime runtime, GrainRegistration re
         return true;
     }
 
-    // Turns run on the thread pool, never inline on the caller's thread (nor its SynchronizationContext).
+    // Turns run on the thread pool, never inline on the caller's thread (nor its SynchronizationContext). A call made from a
+    // pool thread queues the turn on that thread's local queue, as an await continuation would be: work already under way
+    // (a request waiting for this turn) runs before new work from the global queue, instead of waiting behind every
+    // event delivery queued meanwhile. Idle threads still steal it.
     private void StartPump() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static activation => _ = activation.PumpAsync(), this, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static activation => _ = activation.PumpAsync(), this, preferLocal: true);
 
     private async Task PumpAsync()
     {

@@ -7,7 +7,7 @@ namespace Moltnet.AttachBench;
 /// <summary>p50/p99 from just before POST to EVENT arrival, with many attachments in one room.</summary>
 internal static class Latency
 {
-    public sealed record Result(int Attachments, int Rate, int Sent, int Samples, double P50, double P99, double Max);
+    public sealed record Result(int Attachments, int Rate, int Sent, int Samples, double P50, double P99, double Max, double PostP50, double PostP99);
 
     public static async Task<Result> RunAsync(ServerProcess server, int attachments, int rate, int seconds, int warmupSeconds)
     {
@@ -25,19 +25,23 @@ internal static class Latency
             clients.Add(await BenchClient.AttachAsync(server.Url, $"lat-{i}", (frame, now) => Record(frame, now, samples[index], ref counts[index])));
         }
         // Warm-up at the same rate (not measured: the text carries no timestamp), so the JIT has tiered up.
-        await SendAsync(http, rate * warmupSeconds, rate, () => "warm");
+        await SendAsync(http, rate * warmupSeconds, rate, () => "warm", null);
         await Task.Delay(1000);
-        await SendAsync(http, total, rate, () => "t=" + Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var answers = new System.Collections.Concurrent.ConcurrentBag<double>();
+        await SendAsync(http, total, rate, () => "t=" + Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture), answers);
         var expected = total * attachments;
         for (var i = 0; i < 100 && counts.Sum() < expected; i++) await Task.Delay(100);
         foreach (var c in clients) await c.DisposeAsync();
         var all = samples.SelectMany((s, i) => s.Take(counts[i])).Order().ToArray();
-        double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
-        return new Result(attachments, rate, total, all.Length, P(0.5), P(0.99), all.Length == 0 ? double.NaN : all[^1]);
+        var posts = answers.Order().ToArray();
+        return new Result(attachments, rate, total, all.Length, Quantile(all, 0.5), Quantile(all, 0.99), all.Length == 0 ? double.NaN : all[^1],
+            Quantile(posts, 0.5), Quantile(posts, 0.99));
     }
 
+    private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
     /// <summary>Open loop: message n is due at n / rate seconds; a slow answer never delays the next send.</summary>
-    private static async Task SendAsync(HttpClient http, int count, int rate, Func<string> text)
+    private static async Task SendAsync(HttpClient http, int count, int rate, Func<string> text, System.Collections.Concurrent.ConcurrentBag<double>? answers)
     {
         var sw = Stopwatch.StartNew();
         var posts = new List<Task>(count);
@@ -45,7 +49,7 @@ internal static class Latency
         {
             var wait = TimeSpan.FromSeconds(n / (double)rate) - sw.Elapsed;
             if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            posts.Add(Post(http, text()));
+            posts.Add(Post(http, text(), answers));
         }
         await Task.WhenAll(posts);
     }
@@ -60,11 +64,14 @@ internal static class Latency
         into[count++] = Clock.Ms(sent, now);
     }
 
-    private static async Task Post(HttpClient http, string text)
+    /// <summary>Posts one message; records the time to its 202 into <paramref name="answers"/> when given.</summary>
+    private static async Task Post(HttpClient http, string text, System.Collections.Concurrent.ConcurrentBag<double>? answers)
     {
+        var started = Stopwatch.GetTimestamp();
         var body = $$"""{"target":{"kind":"room","room_id":"lat"},"from":{"type":"agent","id":"sender"},"parts":[{"kind":"text","text":"{{text}}"}]}""";
         using var r = await http.PostAsync("/v1/messages", Json(body));
         r.EnsureSuccessStatusCode();
+        answers?.Add(Clock.Ms(started, Stopwatch.GetTimestamp()));
     }
 
     private static StringContent Json(string s) => new(s, Encoding.UTF8, "application/json");
