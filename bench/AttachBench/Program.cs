@@ -14,7 +14,7 @@ var idle = await IdleMemory.RunAsync(server, Setting("idle", 1000), Setting("hol
 Console.WriteLine($"idle: {idle.Count} attachments, RSS {idle.Before / 1024.0 / 1024:0.0} MiB -> {idle.After / 1024.0 / 1024:0.0} MiB, " +
     $"{idle.PerAttachment / 1024.0:0.0} KiB per attachment (target <= 32 KiB); managed heap {idle.HeapPerAttachment / 1024.0:0.0} KiB per attachment");
 Console.WriteLine($"load average before latency: {File.ReadAllText("/proc/loadavg").Trim()}");
-var latency = await Latency.RunAsync(server, Setting("attachments", 100), Setting("rate", 1000), Setting("seconds", 5), Setting("warmup", 3));
+var latency = await Latency.RunAsync(server, Setting("attachments", 100), Setting("rate", 1000), Setting("seconds", 5), Setting("warmup", 10));
 Console.WriteLine($"latency: {latency.Samples} deliveries of {latency.Sent} messages to {latency.Attachments} attachments at {latency.Rate} msg/s: " +
     $"p50 {latency.P50:0.00} ms, p99 {latency.P99:0.00} ms, max {latency.Max:0.00} ms (target p99 <= 20 ms); " +
     $"POST to 202 p50 {latency.PostP50:0.00} ms, p99 {latency.PostP99:0.00} ms");
