@@ -25,19 +25,6 @@ public sealed partial class PostgresStore
             : Task.FromException<T>(new ObjectDisposedException(nameof(PostgresStore)));
     }
 
-    /// <summary>Turns a synchronous throw while preparing a request into a faulted task, as callers expect.</summary>
-    private static Task<T> Guard<T>(Func<Task<T>> start)
-    {
-        try
-        {
-            return start();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
-
     private void RunWriter()
     {
         var batch = new List<WriteRequest>(MaxBatch);

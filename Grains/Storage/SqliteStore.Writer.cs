@@ -30,19 +30,6 @@ public sealed partial class SqliteStore
             : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteStore)));
     }
 
-    /// <summary>Turns a synchronous throw while preparing a request into a faulted task, as callers expect.</summary>
-    private static Task<T> Guard<T>(Func<Task<T>> start)
-    {
-        try
-        {
-            return start();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
-
     private async Task RunWriterAsync()
     {
         var batch = new List<WriteRequest>(MaxBatch);
