@@ -31,6 +31,7 @@ internal sealed class PostgresWriteSession : IDisposable
 
     private readonly NpgsqlConnection _connection;
     private bool _inTransaction;
+    private bool _beginPending; // BEGIN goes out with the transaction's first statement, not in a round trip of its own
     private readonly List<(string Sql, object?[] Args)> _pending = [];
     private bool _savepointSent;
 
@@ -49,7 +50,7 @@ internal sealed class PostgresWriteSession : IDisposable
     /// <summary>Runs a statement now (with any deferred ones before it, in one round trip) and returns its row count.</summary>
     public int Execute(string sql, params object?[] args)
     {
-        if (_pending.Count == 0) return PostgresSetup.Execute(_connection, sql, args);
+        if (_pending.Count == 0 && !_beginPending) return PostgresSetup.Execute(_connection, sql, args);
         using var batch = PendingBatch(sql, args);
         batch.ExecuteNonQuery();
         return batch.BatchCommands[^1].RecordsAffected;
@@ -58,7 +59,7 @@ internal sealed class PostgresWriteSession : IDisposable
     /// <summary>The first column of the statement's first row (null for none), deferred statements sent before it.</summary>
     public object? Scalar(string sql, params object?[] args)
     {
-        if (_pending.Count == 0) return PostgresSetup.Scalar(_connection, sql, args);
+        if (_pending.Count == 0 && !_beginPending) return PostgresSetup.Scalar(_connection, sql, args);
         using var batch = PendingBatch(sql, args);
         using var reader = batch.ExecuteReader();
         do
@@ -101,7 +102,7 @@ internal sealed class PostgresWriteSession : IDisposable
     /// <summary>Sends the deferred statements.</summary>
     public void Flush()
     {
-        if (_pending.Count == 0) return;
+        if (_pending.Count == 0) return;  // a pending BEGIN alone waits for a statement
         using var batch = PendingBatch(null, []);
         batch.ExecuteNonQuery();
     }
@@ -109,11 +110,20 @@ internal sealed class PostgresWriteSession : IDisposable
     private NpgsqlBatch PendingBatch(string? sql, object?[] args)
     {
         var batch = new NpgsqlBatch(_connection);
+        AddBegin(batch);
         foreach (var (pendingSql, pendingArgs) in _pending) batch.BatchCommands.Add(BatchCommand(pendingSql, pendingArgs));
         if (sql is not null) batch.BatchCommands.Add(BatchCommand(sql, args));
         if (_pending.Exists(p => ReferenceEquals(p.Sql, SavepointSql))) _savepointSent = true;
         _pending.Clear();
         return batch;
+    }
+
+    private void AddBegin(NpgsqlBatch batch)
+    {
+        if (!_beginPending) return;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        _beginPending = false;
+        _inTransaction = true;
     }
 
     private static NpgsqlBatchCommand BatchCommand(string sql, object?[] args)
@@ -123,15 +133,14 @@ internal sealed class PostgresWriteSession : IDisposable
         return command;
     }
 
-    /// <summary>Begins the transaction (no lock yet).</summary>
+    /// <summary>Begins the transaction (no lock yet; <c>BEGIN</c> is sent with the first statement).</summary>
     public void Begin()
     {
         _events.Clear();
         _handedOut.Clear();
         _sequenced.Clear();
         _pending.Clear();
-        PostgresSetup.Execute(_connection, "BEGIN");
-        _inTransaction = true;
+        _beginPending = true;
     }
 
     /// <summary>Allocates the batch's cursors, writes its events and held-back statements, notifies listeners and commits,
@@ -143,11 +152,12 @@ internal sealed class PostgresWriteSession : IDisposable
         Flush();
         if (_events.Count == 0 && _sequenced.Count == 0)
         {
-            PostgresSetup.Execute(_connection, "COMMIT");
-            _inTransaction = false;
+            if (_inTransaction) PostgresSetup.Execute(_connection, "COMMIT");
+            _inTransaction = _beginPending = false;
             return [];
         }
         using var batch = new NpgsqlBatch(_connection);
+        AddBegin(batch);
         batch.BatchCommands.Add(BatchCommand(AllocateCursors, [(long)_events.Count]));
         batch.BatchCommands.Add(BatchCommand(InsertEvents,
         [
@@ -204,6 +214,7 @@ internal sealed class PostgresWriteSession : IDisposable
     public void TryRollback()
     {
         _pending.Clear();
+        _beginPending = false;
         if (!_inTransaction) return;
         _inTransaction = false;
         try

@@ -19,7 +19,7 @@ public abstract partial class RelationalStore
         var dm = write.Dm is { } dw ? (Write: dw, Value: StoreRules.Normalize(dw.Value)) : default;
         return WriteSqlAsync(s =>
         {
-            if (s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null) return AppendOutcome.Duplicate;
+            if (!write.NewId && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null) return AppendOutcome.Duplicate;
             if (thread.Write is { } t)
                 s.WriteVersioned("thread", t.Value.Id, t.Version, InsertThread, UpdateThread, thread.Row);
             if (dm.Write is { } d)

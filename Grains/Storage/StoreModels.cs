@@ -30,6 +30,9 @@ public sealed record MessageWrite
     public required IReadOnlyList<Event> Events { get; init; }
     /// <summary>Relays to queue with the message (nothing is queued for a duplicate).</summary>
     public IReadOnlyList<OutboxEntry> Outbox { get; init; } = [];
+    /// <summary>True when the server generated the message id just now: it cannot be stored yet, so the store skips its
+    /// duplicate check (the unique index still guards).</summary>
+    public bool NewId { get; init; }
 }
 
 public enum AppendOutcome

@@ -64,7 +64,7 @@ internal static class ClusterScenario
             using (var admin = BenchHttp.Client(hosts[0].Url, 2, TimeSpan.FromSeconds(30))) await BenchHttp.EnsureRoomsAsync(admin, 1, ct);
 
             var (accepted, missing, errors, cpu) = await ThroughputAsync(o, hosts, ct);
-            var (p50, p99, max, latencyMissing, latencyErrors, pairs) = await LatencyAsync(o, hosts, rate, ct);
+            var (p50, p99, max, latencyMissing, latencyErrors, pairs, answers) = await LatencyAsync(o, hosts, rate, ct);
             var setup = new Setup(n, accepted, missing, errors + latencyErrors, p50, p99, max, latencyMissing, cpu);
             var figures = new List<Figure>
             {
@@ -73,6 +73,7 @@ internal static class ClusterScenario
                 new("errors", (errors + latencyErrors).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new(n == 1 ? "delivery p50 / p99 / max (same replica)" : "delivery p50 / p99 / max (cross-replica)",
                     $"{Stats.Ms(p50)} / {Stats.Ms(p99)} / {Stats.Ms(max)}"),
+                new("202 latency p50 / p99 (latency phase)", answers),
                 new("missing deliveries (latency)", Stats.Count(latencyMissing)),
                 new("cpu (throughput window)", cpu),
             };
@@ -150,7 +151,7 @@ internal static class ClusterScenario
         }
     }
 
-    private static async Task<(double P50, double P99, double Max, long Missing, int Errors, long Pairs)> LatencyAsync(BenchOptions o, List<ServerHost> hosts,
+    private static async Task<(double P50, double P99, double Max, long Missing, int Errors, long Pairs, string Answers)> LatencyAsync(BenchOptions o, List<ServerHost> hosts,
         int rate, CancellationToken ct)
     {
         var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
@@ -162,6 +163,7 @@ internal static class ClusterScenario
             var total = rate * (o.Warmup + o.Duration);
             var firstMeasured = rate * o.Warmup;
             var sentAt = new long[total];
+            var answeredAt = new long[total];
             var ok = new bool[total];
             var sends = new Task[total];
             var errors = 0;
@@ -173,6 +175,7 @@ internal static class ClusterScenario
                 {
                     using var response = await clients[i % clients.Count].SendAsync(request, ct);
                     ok[i] = response.StatusCode == HttpStatusCode.Accepted;
+                    answeredAt[i] = Stopwatch.GetTimestamp();
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
@@ -204,7 +207,9 @@ internal static class ClusterScenario
                 }
             }
             var sorted = Stats.SortedMs(pairs);
-            return (Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99), Stats.Percentile(sorted, 100), missing, errors, pairs.Count);
+            var answers = Stats.SortedMs([.. accepted.Where(i => i >= firstMeasured).Select(i => answeredAt[i] - sentAt[i])]);
+            return (Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99), Stats.Percentile(sorted, 100), missing, errors, pairs.Count,
+                $"{Stats.Ms(Stats.Percentile(answers, 50))} / {Stats.Ms(Stats.Percentile(answers, 99))}");
         }
         finally
         {

@@ -100,7 +100,7 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
             return Task.FromResult(new MessageAccepted(request.Id!, eventId, true, false, false));
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
         var message = BuildMessage(request, target, sender, mentions);
-        var write = BuildWrite(message);
+        var write = BuildWrite(message) with { NewId = !clientId };
         // Queued now, in this conversation's order; the state below assumes it commits, and is reloaded if it does not.
         var append = AppendAsync(write, ct);
         _lastCreatedAt = message.CreatedAt;
