@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Moltnet.TestSupport;
 
 namespace Moltnet.Cli.Tests.Node;
 
@@ -10,38 +7,18 @@ namespace Moltnet.Cli.Tests.Node;
 /// (authorization header and JSON body) and answers with <c>answer(body)</c> as JSON.</summary>
 internal sealed class FakeHttpRuntime : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly Channel<(string? Authorization, JsonNode Body)> _requests = Channel.CreateUnbounded<(string?, JsonNode)>();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public FakeHttpRuntime(Func<JsonNode, JsonNode> answer)
     {
-        var port = ServerProcess.FreePort();
-        Url = $"http://127.0.0.1:{port}/hook";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(async () =>
+        _server = new LoopbackHttpServer(async context =>
         {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = JsonNode.Parse(await reader.ReadToEndAsync())!;
-                await _requests.Writer.WriteAsync((context.Request.Headers["Authorization"], body));
-                var bytes = Encoding.UTF8.GetBytes(answer(body).ToJsonString());
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
+            var body = JsonNode.Parse(await LoopbackHttpServer.ReadBodyAsync(context.Request))!;
+            await _requests.Writer.WriteAsync((context.Request.Headers["Authorization"], body));
+            await LoopbackHttpServer.ReplyJsonAsync(context.Response, answer(body));
         });
+        Url = _server.Origin + "/hook";
     }
 
     public string Url { get; }
@@ -52,10 +29,5 @@ internal sealed class FakeHttpRuntime : IAsyncDisposable
         return await _requests.Reader.ReadAsync(cts.Token);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Moltnet.TestSupport;
 
 namespace Moltnet.Cli.Tests.Node;
 
@@ -37,57 +36,40 @@ internal sealed class FakeWsConnection(WebSocket socket, NameValueCollection que
 /// is handed to <c>handle</c>; failures in it are kept and rethrown by <see cref="DisposeAsync"/>.</summary>
 internal sealed class FakeWebSocketServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly List<Task> _connections = [];
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public FakeWebSocketServer(Func<FakeWsConnection, Task> handle, Func<HttpListenerRequest, string?>? subProtocol = null)
     {
-        var port = ServerProcess.FreePort();
-        Url = $"ws://127.0.0.1:{port}/";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(async () =>
+        _server = new LoopbackHttpServer(context =>
         {
-            while (_listener.IsListening)
+            if (!context.Request.IsWebSocketRequest)
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                if (!context.Request.IsWebSocketRequest)
-                {
-                    context.Response.StatusCode = 400;
-                    context.Response.Close();
-                    continue;
-                }
-                var protocol = subProtocol?.Invoke(context.Request);
-                var request = context.Request;
-                lock (_connections)
-                    _connections.Add(Task.Run(async () =>
-                    {
-                        var ws = await context.AcceptWebSocketAsync(protocol);
-                        using var socket = ws.WebSocket;
-                        await handle(new FakeWsConnection(socket, request.QueryString, request.Headers["Authorization"], socket.SubProtocol));
-                        if (socket.State == WebSocketState.Open)
-                            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-                    }));
+                context.Response.StatusCode = 400;
+                context.Response.Close();
+                return Task.CompletedTask;
             }
+            var protocol = subProtocol?.Invoke(context.Request);
+            var request = context.Request;
+            lock (_connections)
+                _connections.Add(Task.Run(async () =>
+                {
+                    var ws = await context.AcceptWebSocketAsync(protocol);
+                    using var socket = ws.WebSocket;
+                    await handle(new FakeWsConnection(socket, request.QueryString, request.Headers["Authorization"], socket.SubProtocol));
+                    if (socket.State == WebSocketState.Open)
+                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                }));
+            return Task.CompletedTask;
         });
+        Url = $"ws://127.0.0.1:{_server.Port}/";
     }
 
     public string Url { get; }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        await _server.DisposeAsync();
         Task[] all;
         lock (_connections) all = [.. _connections];
         await Task.WhenAll(all.Select(t => t.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default)));

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Moltnet.TestSupport;
 
 namespace Moltnet.Cli.Tests.Node;
 
@@ -15,74 +13,45 @@ public sealed class TinyClawRuntimeTests
     /// <c>r-25</c> as a string); <see cref="Log"/> records every GET and ACK in order.</summary>
     private sealed class FakeTinyClaw : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
+        private readonly LoopbackHttpServer _server;
         private readonly List<JsonNode> _pending = [.. Enumerable.Range(1, 24).Select(i => (JsonNode)i), "r-25"];
 
-        public FakeTinyClaw()
-        {
-            var port = ServerProcess.FreePort();
-            Origin = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Origin + "/");
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
+        public FakeTinyClaw() => _server = new LoopbackHttpServer(ServeAsync);
 
-        public string Origin { get; }
+        public string Origin => _server.Origin;
         public List<string> Log { get; } = [];
         public Channel<JsonNode> Inbound { get; } = Channel.CreateUnbounded<JsonNode>();
         public TaskCompletionSource AllAcked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        private async Task ServeAsync()
+        private async Task ServeAsync(HttpListenerContext c)
         {
-            while (_listener.IsListening)
+            var body = await LoopbackHttpServer.ReadBodyAsync(c.Request);
+            var path = c.Request.Url!.AbsolutePath;
+            JsonNode answer = new JsonObject { ["ok"] = true };
+            lock (Log)
             {
-                HttpListenerContext c;
-                try
+                if (c.Request.HttpMethod == "GET" && path == "/api/responses/pending")
                 {
-                    c = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                using var reader = new StreamReader(c.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                var path = c.Request.Url!.AbsolutePath;
-                JsonNode answer = new JsonObject { ["ok"] = true };
-                lock (Log)
-                {
-                    if (c.Request.HttpMethod == "GET" && path == "/api/responses/pending")
+                    Log.Add("GET channel=" + c.Request.QueryString["channel"]);
+                    answer = new JsonArray(_pending.Select(id => (JsonNode)new JsonObject
                     {
-                        Log.Add("GET channel=" + c.Request.QueryString["channel"]);
-                        answer = new JsonArray(_pending.Select(id => (JsonNode)new JsonObject
-                        {
-                            ["id"] = id.DeepClone(), ["sender"] = "Alpha", ["senderId"] = "room:research", ["message"] = $"tinyclaw reply {id}",
-                        }).ToArray());
-                    }
-                    else if (c.Request.HttpMethod == "POST" && path.StartsWith("/api/responses/", StringComparison.Ordinal) && path.EndsWith("/ack", StringComparison.Ordinal))
-                    {
-                        var id = path["/api/responses/".Length..^"/ack".Length];
-                        Log.Add($"ACK {id} {body}");
-                        _pending.RemoveAll(p => p.ToJsonString().Trim('"') == id);
-                        if (_pending.Count == 0) AllAcked.TrySetResult();
-                    }
-                    else if (c.Request.HttpMethod == "POST" && path == "/api/message") Inbound.Writer.TryWrite(JsonNode.Parse(body)!);
-                    else c.Response.StatusCode = 404;
+                        ["id"] = id.DeepClone(), ["sender"] = "Alpha", ["senderId"] = "room:research", ["message"] = $"tinyclaw reply {id}",
+                    }).ToArray());
                 }
-                var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
-                c.Response.ContentType = "application/json";
-                await c.Response.OutputStream.WriteAsync(bytes);
-                c.Response.Close();
+                else if (c.Request.HttpMethod == "POST" && path.StartsWith("/api/responses/", StringComparison.Ordinal) && path.EndsWith("/ack", StringComparison.Ordinal))
+                {
+                    var id = path["/api/responses/".Length..^"/ack".Length];
+                    Log.Add($"ACK {id} {body}");
+                    _pending.RemoveAll(p => p.ToJsonString().Trim('"') == id);
+                    if (_pending.Count == 0) AllAcked.TrySetResult();
+                }
+                else if (c.Request.HttpMethod == "POST" && path == "/api/message") Inbound.Writer.TryWrite(JsonNode.Parse(body)!);
+                else c.Response.StatusCode = 404;
             }
+            await LoopbackHttpServer.ReplyJsonAsync(c.Response, answer);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            await _loop;
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 
     [Fact]
