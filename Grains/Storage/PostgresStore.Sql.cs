@@ -21,6 +21,9 @@ public sealed partial class PostgresStore
             ? (true, AppendOutcome.Duplicate)
             : (false, default);
 
+    /// <summary>A message append needs no read of its own, so a batch of them is one round trip (the commit pipeline).</summary>
+    private protected override bool DuplicatesRefusedAtCommit => true;
+
     private protected override string DeleteRoomEventsSql => """
         DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0
             OR payload_json::jsonb #>> '{thread,room_id}' = @p0

@@ -19,7 +19,8 @@ public abstract partial class RelationalStore
         var dm = write.Dm is { } dw ? (Write: dw, Value: StoreRules.Normalize(dw.Value)) : default;
         return WriteSqlAsync(s =>
         {
-            if (!write.NewId && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null) return AppendOutcome.Duplicate;
+            if (!write.NewId && !DuplicatesRefusedAtCommit && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null)
+                return AppendOutcome.Duplicate;
             if (thread.Write is { } t)
                 s.WriteVersioned("thread", t.Value.Id, t.Version, InsertThread, UpdateThread, thread.Row);
             if (dm.Write is { } d)
@@ -50,6 +51,12 @@ public abstract partial class RelationalStore
     /// <see cref="AppendOutcome.Duplicate"/>; null where no other writer can store the same id between the check and the
     /// insert (one SQLite writer per file).</summary>
     private protected virtual Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) => null;
+
+    /// <summary>True when the writer does not read for a duplicate id before an append: the unique index refuses it at
+    /// commit and <see cref="AppendRace"/> turns that into <see cref="AppendOutcome.Duplicate"/>. Callers check first
+    /// (the conversation grain does, on a pooled read), so the writer's read would only catch a race, at one round trip
+    /// per message.</summary>
+    private protected virtual bool DuplicatesRefusedAtCommit => false;
 
     public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadSqlAsync(async c =>
         await c.ScalarAsync("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);

@@ -161,9 +161,9 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
     public async Task A_duplicate_refused_at_commit_fails_only_its_own_request_in_the_batch()
     {
         // Hold the cursor counter so the writer's first batch waits at its commit step; queue four appends behind it
-        // (they become the next batch); insert "x" from another transaction without committing, so the batch's check
-        // for "x" passes and its commit step then waits on that row; commit it: the unique index refuses the batch's
-        // "x" at commit, and the batch must be retried request by request.
+        // (they become the next batch); insert "x" from another transaction without committing, so the batch's commit
+        // step waits on that row (the writer reads for no duplicate: the conversation grain checks before it appends);
+        // commit it: the unique index refuses the batch's "x" at commit, and the batch must be retried request by request.
         await using var counter = await OpenTransactionAsync("SELECT value FROM event_counter WHERE id = 1 FOR UPDATE");
         var first = Store.AppendMessageAsync(Write(Message("m0", RoomTarget("r1"))), Ct);
         await WaitForLockWaitersAsync(1);
