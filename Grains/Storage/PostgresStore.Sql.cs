@@ -21,6 +21,13 @@ public sealed partial class PostgresStore
             ? (true, AppendOutcome.Duplicate)
             : (false, default);
 
+    /// <summary>Concurrent checks (one per message with a client-chosen id, from the conversation grains) share a query.</summary>
+    public override Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => _messageIds.ContainsAsync(messageId, ct);
+
+    private Task<IReadOnlyCollection<string>> StoredMessageIdsAsync(string[] ids, CancellationToken ct) =>
+        ReadSqlAsync<IReadOnlyCollection<string>>(async c =>
+            (await c.QueryAsync("SELECT id FROM messages WHERE id = ANY(@p0)", r => r.GetString(0), new object?[] { ids })).ToHashSet(StringComparer.Ordinal), ct);
+
     /// <summary>A message append needs no read of its own, so a batch of them is one round trip (the commit pipeline).</summary>
     private protected override bool DuplicatesRefusedAtCommit => true;
 

@@ -24,6 +24,7 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
+    private readonly CoalescedLookup _messageIds;
 
     /// <summary>Creates the store for <paramref name="dsn"/> (keyword form or <c>postgres://</c> URL); connects lazily.</summary>
     public PostgresStore(string dsn, ILogger<PostgresStore>? logger = null)
@@ -31,6 +32,7 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ConnectionString = PostgresSetup.ConnectionString(dsn);
         _dataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        _messageIds = new CoalescedLookup(StoredMessageIdsAsync);
         _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions
         {
             SingleReader = true,

@@ -58,7 +58,7 @@ public abstract partial class RelationalStore
     /// per message.</summary>
     private protected virtual bool DuplicatesRefusedAtCommit => false;
 
-    public Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadSqlAsync(async c =>
+    public virtual Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadSqlAsync(async c =>
         await c.ScalarAsync("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
 
     public Task<Versioned<ThreadInfo>?> ReadThreadAsync(string id, CancellationToken ct) => ReadSqlAsync(async c =>

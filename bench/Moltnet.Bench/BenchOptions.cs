@@ -16,7 +16,8 @@ internal sealed record BenchOptions
         options:
           --duration S          measured seconds per scenario (default 10)
           --warmup S            unmeasured seconds of the same load before measuring (default 5: the server's JIT
-                                is still tiering up for the first seconds)
+                                is still tiering up for the first seconds; cluster: 20, three replicas tier up on a
+                                third of the CPU each)
           --writers N           ingest, peers-ingest: concurrent writers / publishes in flight (default 64)
           --observers K         SSE observers (ingest default 0, latency default 100)
           --rate R              latency: messages per second, paced open-loop (default 1000)
@@ -39,6 +40,7 @@ internal sealed record BenchOptions
     public string Scenario { get; init; } = "";
     public int Duration { get; init; } = 10;
     public int Warmup { get; init; } = 5;
+    public bool WarmupSet { get; init; }
     public int Writers { get; init; } = 64;
     public int? Observers { get; init; }
     public int Rate { get; init; } = 1000;
@@ -83,7 +85,7 @@ internal sealed record BenchOptions
             o = name switch
             {
                 "--duration" => o with { Duration = Positive(name, value) },
-                "--warmup" => o with { Warmup = NonNegative(name, value) },
+                "--warmup" => o with { Warmup = NonNegative(name, value), WarmupSet = true },
                 "--writers" => o with { Writers = Positive(name, value) },
                 "--observers" => o with { Observers = NonNegative(name, value) },
                 "--rate" => o with { Rate = Positive(name, value), RateSet = true },

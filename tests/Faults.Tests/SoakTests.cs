@@ -19,7 +19,7 @@ public sealed class SoakTests : IDisposable
     public async Task Memory_handles_and_pauses_stay_flat_under_steady_load_and_connection_churn()
     {
         _dir.Write("Moltnet", "limits:\n  max_streams: 5000\n  max_streams_per_identity: 5000\n");
-        await using var server = await ServerProcess.StartAsync(_dir.Path);
+        await using var server = await ServerProcess.StartAsync(_dir.Path, MeasuredMemory.ServerEnvironment);
         await server.Client.CreateRoomAsync("r", "a");
 
         // Capacity: what 16 writers get through in 3 s.

@@ -14,7 +14,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(_dir.Path);
+        Server = await ServerProcess.StartAsync(_dir.Path, MeasuredMemory.ServerEnvironment);
         await Http.CreateRoomAsync("r", "a", "b");
     }
 
