@@ -14,8 +14,9 @@ public sealed partial class PostgresStore
         Func<ISqlWriter, Exception, (bool Ok, T Value)>? recover = null) =>
         EnqueueAsync(s => body(new Writer(s)), ct, recover is null ? null : (s, ex) => recover(new Writer(s), ex));
 
-    /// <summary>Another replica stored the same message id between our check and our insert: the unique index refused
-    /// our row (after the other transaction committed), so the answer is <see cref="AppendOutcome.Duplicate"/>.</summary>
+    /// <summary>Another writer stored the same message id before our commit: the unique index refused our row (after the
+    /// other transaction committed), so the answer is <see cref="AppendOutcome.Duplicate"/>. With this, a message append
+    /// reads nothing in the writer, so a batch of them is one round trip (the commit pipeline).</summary>
     private protected override Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) =>
         (s, ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null
             ? (true, AppendOutcome.Duplicate)
@@ -27,9 +28,6 @@ public sealed partial class PostgresStore
     private Task<IReadOnlyCollection<string>> StoredMessageIdsAsync(string[] ids, CancellationToken ct) =>
         ReadSqlAsync<IReadOnlyCollection<string>>(async c =>
             (await c.QueryAsync("SELECT id FROM messages WHERE id = ANY(@p0)", r => r.GetString(0), new object?[] { ids })).ToHashSet(StringComparer.Ordinal), ct);
-
-    /// <summary>A message append needs no read of its own, so a batch of them is one round trip (the commit pipeline).</summary>
-    private protected override bool DuplicatesRefusedAtCommit => true;
 
     private protected override string DeleteRoomEventsSql => """
         DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0

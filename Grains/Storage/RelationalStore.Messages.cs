@@ -17,9 +17,13 @@ public abstract partial class RelationalStore
         var createdAt = StoreTime.ToText(m.CreatedAt);
         var thread = write.Thread is { } tw ? (Write: tw, Row: ThreadRow(StoreRules.Normalize(tw.Value), tw.Version + 1)) : default;
         var dm = write.Dm is { } dw ? (Write: dw, Value: StoreRules.Normalize(dw.Value)) : default;
+        // A store that answers a refused id as a duplicate (AppendRace) needs no read first: the unique index decides at
+        // commit, and callers check before they append (the conversation grain does, on a pooled read), so the writer's
+        // read would only catch a race, at a round trip per message.
+        var race = AppendRace(m.Id);
         return WriteSqlAsync(s =>
         {
-            if (!write.NewId && !DuplicatesRefusedAtCommit && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null)
+            if (!write.NewId && race is null && s.Scalar("SELECT 1 FROM messages WHERE id = @p0", m.Id) is not null)
                 return AppendOutcome.Duplicate;
             if (thread.Write is { } t)
                 s.WriteVersioned("thread", t.Value.Id, t.Version, InsertThread, UpdateThread, thread.Row);
@@ -44,19 +48,13 @@ public abstract partial class RelationalStore
             foreach (var o in outbox)
                 s.Defer(InsertOutbox, o.PairingId, m.Id, o.BodyJson, seq, createdAt);
             return AppendOutcome.Stored;
-        }, ct, AppendRace(m.Id));
+        }, ct, race);
     });
 
     /// <summary>Turns the failure of an append that lost a race on the message id into
     /// <see cref="AppendOutcome.Duplicate"/>; null where no other writer can store the same id between the check and the
-    /// insert (one SQLite writer per file).</summary>
+    /// insert (one SQLite writer per file), and the writer then reads for the id itself.</summary>
     private protected virtual Func<ISqlWriter, Exception, (bool Ok, AppendOutcome Value)>? AppendRace(string messageId) => null;
-
-    /// <summary>True when the writer does not read for a duplicate id before an append: the unique index refuses it at
-    /// commit and <see cref="AppendRace"/> turns that into <see cref="AppendOutcome.Duplicate"/>. Callers check first
-    /// (the conversation grain does, on a pooled read), so the writer's read would only catch a race, at one round trip
-    /// per message.</summary>
-    private protected virtual bool DuplicatesRefusedAtCommit => false;
 
     public virtual Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => ReadSqlAsync(async c =>
         await c.ScalarAsync("SELECT 1 FROM messages WHERE id = @p0", messageId) is not null, ct);
