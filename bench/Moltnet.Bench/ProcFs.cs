@@ -42,4 +42,33 @@ internal static partial class ProcFs
         }
         return null;
     }
+
+    /// <summary>CPU ticks of each of the process's threads named <paramref name="comm"/>, by thread id (empty when the
+    /// process is gone).</summary>
+    public static Dictionary<int, long> ThreadTicks(int pid, string comm)
+    {
+        var ticks = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') != comm) continue;
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // the thread ended while we read it
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return ticks;
+    }
 }

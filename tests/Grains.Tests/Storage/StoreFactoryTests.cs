@@ -54,9 +54,9 @@ public sealed class StoreFactoryTests
     {
         var b = new NpgsqlConnectionStringBuilder(PostgresSetup.ConnectionString("postgres://moltnet:p%40ss@db.example:6543/chat?sslmode=require"));
         Assert.Equal(("db.example", 6543, "chat", "moltnet", "p@ss", SslMode.Require), (b.Host, b.Port, b.Database, b.Username, b.Password, b.SslMode));
-        Assert.Equal((10, 1800, 300, 5), (b.MaxPoolSize, b.ConnectionLifetime, b.ConnectionIdleLifetime, b.Timeout));
-        b = new NpgsqlConnectionStringBuilder(PostgresSetup.ConnectionString("Host=h;Database=d;Maximum Pool Size=3"));
-        Assert.Equal(3, b.MaxPoolSize);
+        Assert.Equal((10, 1800, 300, 5, true), (b.MaxPoolSize, b.ConnectionLifetime, b.ConnectionIdleLifetime, b.Timeout, b.NoResetOnClose));
+        b = new NpgsqlConnectionStringBuilder(PostgresSetup.ConnectionString("Host=h;Database=d;Maximum Pool Size=3;No Reset On Close=false"));
+        Assert.Equal((3, false), (b.MaxPoolSize, b.NoResetOnClose));
     }
 
     [Theory]
