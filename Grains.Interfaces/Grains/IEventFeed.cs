@@ -18,4 +18,7 @@ public interface IEventSubscription : IAsyncDisposable
     IAsyncEnumerable<FeedItem> ReadAllAsync(CancellationToken ct);
 }
 
-public readonly record struct FeedItem(Event? Event, bool Lagged = false);
+/// <param name="Event">The event (null for a lag marker).</param>
+/// <param name="Lagged">The subscriber fell behind its queue and is being caught up from the log.</param>
+/// <param name="Json">The event's JSON as the log stores it, when known (same bytes as serialising <paramref name="Event"/>).</param>
+public readonly record struct FeedItem(Event? Event, bool Lagged = false, string? Json = null);

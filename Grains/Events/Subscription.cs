@@ -72,7 +72,7 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
             }
             if (next.Cursor <= _cursor) continue;
             _cursor = next.Cursor;
-            yield return new FeedItem(next.Event);
+            yield return new FeedItem(next.Event, Json: next.Json);
         }
     }
 
@@ -85,7 +85,7 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
             {
                 if (e.Cursor > upTo) yield break;
                 _cursor = e.Cursor;
-                yield return new FeedItem(e.Event);
+                yield return new FeedItem(e.Event, Json: e.Json);
             }
             if (page.Count < PageSize) yield break;
         }

@@ -180,7 +180,7 @@ internal sealed class PostgresWriteSession : IDisposable
         _inTransaction = false;
 
         var committed = new StoredEvent[_events.Count];
-        for (var i = 0; i < committed.Length; i++) committed[i] = new StoredEvent(cursorBase + i + 1, _events[i].Event);
+        for (var i = 0; i < committed.Length; i++) committed[i] = new StoredEvent(cursorBase + i + 1, _events[i].Event, _events[i].Payload);
         foreach (var (stored, first) in _handedOut)
             for (var i = 0; i < stored.Length; i++) stored[i] = committed[first - 1 + i];
         return committed;

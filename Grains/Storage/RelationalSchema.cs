@@ -163,8 +163,11 @@ internal static partial class RelationalSchema
         CreatedAt = StoreTime.Parse(r.GetString(10)),
     };
 
-    internal static StoredEvent ReadEvent(DbDataReader r) =>
-        new(r.GetInt64(0), MoltnetJson.Deserialize<Event>(r.GetString(1))!);
+    internal static StoredEvent ReadEvent(DbDataReader r)
+    {
+        var json = r.GetString(1);
+        return new(r.GetInt64(0), MoltnetJson.Deserialize<Event>(json)!, json);
+    }
 
     /// <summary>A text column that may be NULL.</summary>
     internal static string? NullableString(this DbDataReader reader, int ordinal) =>

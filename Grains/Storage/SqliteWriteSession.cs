@@ -103,7 +103,7 @@ internal sealed class SqliteWriteSession : IDisposable
             var e = events[i];
             Execute(InsertEvent, e.Event.Id, e.Event.Type, e.CreatedAt, e.Payload);
             var cursor = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle); // the cursor (rowid alias)
-            stored[i] = new StoredEvent(cursor, e.Event);
+            stored[i] = new StoredEvent(cursor, e.Event, e.Payload);
             BatchEvents.Add(stored[i]);
         }
         return stored;

@@ -14,8 +14,9 @@ public sealed record RoomState(Room Room, DateTimeOffset? DeletedAt = null)
     public bool Removed => DeletedAt is not null;
 }
 
-/// <summary>An event with its position in the durable log.</summary>
-public sealed record StoredEvent(long Cursor, Event Event);
+/// <summary>An event with its position in the durable log, and its JSON as the log holds it (<see cref="MoltnetJson"/>,
+/// compact) when the store has it at hand: delivery then sends those bytes instead of serialising the event again.</summary>
+public sealed record StoredEvent(long Cursor, Event Event, string? Json = null);
 
 /// <summary>Everything one accepted message writes, in one transaction.</summary>
 public sealed record MessageWrite

@@ -70,7 +70,7 @@ public static partial class EventsApi
                 if (!more) break;
                 var item = items.Current;
                 if (item.Lagged) await body.WriteAsync(": lagging, catching up from the event log\n\n"u8.ToArray(), ct);
-                else if (item.Event is { } e && await visibility.VisibleAsync(caller, e, ct)) await WriteEvent(body, e, ct);
+                else if (item.Event is { } e && await visibility.VisibleAsync(caller, e, ct)) await WriteEvent(body, e, item.Json, ct);
                 next = items.MoveNextAsync().AsTask();
                 if (!next.IsCompleted) await body.FlushAsync(ct);
             }
@@ -87,15 +87,20 @@ public static partial class EventsApi
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Event, byte[]> Frames = new();
 
-    /// <summary>The SSE frame of an event, built once and shared by every stream that carries it.</summary>
-    private static async Task WriteEvent(Stream body, Event e, CancellationToken ct)
+    /// <summary>The SSE frame of an event, built once and shared by every stream that carries it. Its data line is the
+    /// JSON the log stored when the feed has it (no second serialisation of every event on every replica).</summary>
+    private static async Task WriteEvent(Stream body, Event e, string? json, CancellationToken ct)
     {
         if (!EventType().IsMatch(e.Type) || !Ids.IsValid(e.Id)) return;
         using var activity = Telemetry.StartDelivery(e);
-        var frame = Frames.GetValue(e, static ev => Encoding.UTF8.GetBytes(new StringBuilder()
-            .Append("id: ").Append(ev.Id).Append('\n')
-            .Append("event: ").Append(ev.Type).Append('\n')
-            .Append("data: ").Append(MoltnetJson.Serialize(ev)).Append("\n\n").ToString()));
+        if (!Frames.TryGetValue(e, out var frame)) frame = Frames.GetValue(e, ev => Frame(ev, json));
         await body.WriteAsync(frame, ct);
+    }
+
+    private static byte[] Frame(Event e, string? json)
+    {
+        // A data line ends at a line break: compact JSON has none (strings escape theirs); anything else is serialised anew.
+        if (json is null || json.AsSpan().IndexOfAny('\r', '\n') >= 0) json = MoltnetJson.Serialize(e);
+        return Encoding.UTF8.GetBytes(string.Concat(["id: ", e.Id, "\nevent: ", e.Type, "\ndata: ", json, "\n\n"]));
     }
 }

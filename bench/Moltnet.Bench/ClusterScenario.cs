@@ -6,8 +6,10 @@ namespace Moltnet.Bench;
 /// <summary><c>cluster</c>: 1 and then 3 replicas (<c>moltnet start</c> processes) on one PostgreSQL database the bench
 /// starts. Two phases per setup, each on the same replicas:
 /// <list type="bullet">
-/// <item>throughput: <c>--writers</c> closed-loop writers spread round-robin over the replicas, one SSE observer per
-/// replica that must receive every accepted message;</item>
+/// <item>throughput: <c>--writers</c> closed-loop writers spread round-robin over the replicas; <c>--observers</c> SSE
+/// observers (default 3) spread round-robin over the replicas, each of which must receive every accepted message. The
+/// observers are the same in both setups, so both serve the same workload: with 3 replicas there is one on each, with 1
+/// all three are on it;</item>
 /// <item>latency: messages sent open-loop at a fixed rate round-robin over the replicas; for every (message, observer on
 /// a <em>different</em> replica) pair, the time from issuing the POST to reading the event (with one replica: the
 /// observer on the same one, the baseline).</item>
@@ -17,6 +19,13 @@ internal static class ClusterScenario
 {
     public const double AddedP99TargetMs = 50;
     public const int DefaultRate = 250;
+    public const int DefaultObservers = 3;
+
+    private static int Observers(BenchOptions o) => Math.Max(1, o.Observers ?? DefaultObservers);
+
+    /// <summary>Connects the observers, spread round-robin over the replicas (a replica may get none).</summary>
+    private static Task<ObserverGroup[]> ObserversAsync(BenchOptions o, List<ServerHost> hosts, string prefix, CancellationToken ct) =>
+        Task.WhenAll(hosts.Select((h, r) => ObserverGroup.ConnectAsync(h.Url, Observers(o) / hosts.Count + (r < Observers(o) % hosts.Count ? 1 : 0), prefix, ct)));
 
     /// <summary>Warm-up per phase unless <c>--warmup</c> says otherwise. The throughput phase then goes on warming up
     /// until the replicas' JIT has settled (<see cref="JitSettle"/>), at most <see cref="MaxWarmup"/>; the latency phase
@@ -49,7 +58,7 @@ internal static class ClusterScenario
         var added = three.P99 - one.P99;
         var honest = setups.All(s => s.Missing == 0 && s.LatencyMissing == 0 && s.Errors == 0);
         results.Add(new ScenarioResult("cluster: 3 vs 1 replica",
-            $"postgres, {o.Writers} writers / {Stats.Count(rate)} msg/s open-loop, 1 observer per replica",
+            $"postgres, {o.Writers} writers / {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers",
             [
                 new("throughput 3 ÷ 1", $"{ratio:0.00}× ({Stats.Count(three.Accepted)} vs {Stats.Count(one.Accepted)} msg/s)"),
                 new("added p99 (cross-replica − single)", $"{Stats.Ms(added)} ({Stats.Ms(three.P99)} vs {Stats.Ms(one.P99)})"),
@@ -62,7 +71,7 @@ internal static class ClusterScenario
 
     private static async Task<(Setup, ScenarioResult)> RunSetupAsync(BenchOptions o, PgServer pg, string dll, int n, int rate, CancellationToken ct)
     {
-        var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {o.Writers} writers then {Stats.Count(rate)} msg/s open-loop, 1 observer per replica, {o.Duration} s each (+{o.Warmup} s warm-up, for throughput at least that and until the JIT settles)";
+        var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {o.Writers} writers then {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers over the replicas, {o.Duration} s each (+{o.Warmup} s warm-up, for throughput at least that and until the JIT settles)";
         Console.WriteLine($"cluster: {parameters}");
         var dsn = await pg.CreateDatabaseAsync($"bench_{n}_{BenchHttp.NewRunTag()}", ct);
         var hosts = new List<ServerHost>();
@@ -111,7 +120,7 @@ internal static class ClusterScenario
     private static async Task<(double PerSecond, long Missing, int Errors, string Cpu, string Warmup)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
     {
         var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
-        var groups = await Task.WhenAll(hosts.Select(h => ObserverGroup.ConnectAsync(h.Url, 1, prefix, ct)));
+        var groups = await ObserversAsync(o, hosts, prefix, ct);
         var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Writers, TimeSpan.FromSeconds(30))).ToList();
         try
         {
@@ -154,6 +163,7 @@ internal static class ClusterScenario
             Volatile.Write(ref measureTo, to);
             Volatile.Write(ref measureFrom, from);
             var cpu = CpuAsync(hosts, from, to, ct);
+            Console.WriteLine($"  throughput: warmed up for {took.TotalSeconds:0} s{(settled ? "" : " (the JIT had not settled)")}, measuring {o.Duration} s");
             var perWriter = await writers;
             var cpuText = await cpu;
             var all = perWriter.SelectMany(w => w.accepted).ToList();
@@ -173,7 +183,7 @@ internal static class ClusterScenario
         int rate, CancellationToken ct)
     {
         var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
-        var groups = await Task.WhenAll(hosts.Select(h => ObserverGroup.ConnectAsync(h.Url, 1, prefix, ct)));
+        var groups = await ObserversAsync(o, hosts, prefix, ct);
         var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Connections, TimeSpan.FromSeconds(30))).ToList();
         try
         {
@@ -219,9 +229,12 @@ internal static class ClusterScenario
                 for (var r = 0; r < hosts.Count; r++)
                 {
                     if (hosts.Count > 1 && r == sender) continue; // cross-replica pairs only
-                    var at = groups[r].Observers[0].Log.ReceivedAt(i);
-                    if (at == 0) missing++;
-                    else pairs.Add(at - sentAt[i]);
+                    foreach (var observer in groups[r].Observers)
+                    {
+                        var at = observer.Log.ReceivedAt(i);
+                        if (at == 0) missing++;
+                        else pairs.Add(at - sentAt[i]);
+                    }
                 }
             }
             var sorted = Stats.SortedMs(pairs);
