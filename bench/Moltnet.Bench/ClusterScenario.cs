@@ -32,7 +32,7 @@ internal static class ClusterScenario
     /// runs on the same, already warm, processes.</summary>
     public const int DefaultWarmup = 20;
 
-    /// <summary>The longest the throughput phase waits for the JIT (three replicas on 2 cores took 60–70 s).</summary>
+    /// <summary>The longest the throughput phase waits for the JIT (three replicas on 2 cores took 47–66 s).</summary>
     private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(180);
 
     private sealed record Setup(int Replicas, double Accepted, long Missing, int Errors, double P50, double P99, double Max, long LatencyMissing, string Cpu);

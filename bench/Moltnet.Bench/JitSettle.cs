@@ -4,7 +4,7 @@ namespace Moltnet.Bench;
 
 /// <summary>The end of a warm-up that waits for the servers' JIT. .NET compiles a method first quickly, then again
 /// optimised (twice with dynamic PGO) once it is hot; that work runs on each process's tiered-compilation thread. On
-/// 2 cores, three replicas tier up on a third of the CPU each: their JIT ran for 60–70 s under load, taking a third of
+/// 2 cores, three replicas tier up on a third of the CPU each: their JIT ran for 47–66 s under load, taking a third of
 /// each replica's CPU, so a fixed 20 s warm-up measured the JIT, not the cluster (bench/README.md, cluster).</summary>
 internal static class JitSettle
 {
