@@ -16,11 +16,7 @@ internal static partial class ProcFs
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+            return TimeSpan.FromSeconds(StatTicks($"/proc/{pid}/stat") / 100.0); // USER_HZ is 100 on Linux
         }
         catch (IOException)
         {
@@ -55,10 +51,7 @@ internal static partial class ProcFs
                 try
                 {
                     if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') != comm) continue;
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = StatTicks(Path.Combine(task, "stat"));
                 }
                 catch (IOException)
                 {
@@ -70,5 +63,14 @@ internal static partial class ProcFs
         {
         }
         return ticks;
+    }
+
+    /// <summary>User plus system CPU ticks from a <c>stat</c> file of a process or thread.</summary>
+    private static long StatTicks(string path)
+    {
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 }

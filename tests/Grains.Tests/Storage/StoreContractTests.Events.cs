@@ -31,8 +31,10 @@ public abstract partial class StoreContractTests
         Assert.Equal(log.Skip(3).Take(2).Select(e => e.Cursor), (await Store.ReadEventsAfterAsync(log[2].Cursor, 2, Ct)).Select(e => e.Cursor));
         Assert.Empty(await Store.ReadEventsAfterAsync(log[^1].Cursor, 10, Ct));
         Assert.Equal("m1", log[4].Event.Message!.Id);
-        // Where a store hands out the stored JSON (delivery sends it as is), it is the event's serialisation, on commit and on read.
-        Assert.All(log.Concat(Sink.Events), e => Assert.True(e.Json is null || e.Json == MoltnetJson.Serialize(e.Event), e.Json));
+        // The relational stores hand out the JSON they stored (delivery sends it as is): the event's serialisation, on
+        // commit and on read. The memory store keeps no JSON, and delivery serialises.
+        foreach (var e in log.Concat(Sink.Events))
+            Assert.Equal(Store is RelationalStore ? MoltnetJson.Serialize(e.Event) : null, e.Json);
     }
 
     [StoreFact]
