@@ -97,10 +97,8 @@ public static partial class EventsApi
         await body.WriteAsync(frame, ct);
     }
 
-    private static byte[] Frame(Event e, string? json)
-    {
-        // A data line ends at a line break: compact JSON has none (strings escape theirs); anything else is serialised anew.
-        if (json is null || json.AsSpan().IndexOfAny('\r', '\n') >= 0) json = MoltnetJson.Serialize(e);
-        return Encoding.UTF8.GetBytes(string.Concat(["id: ", e.Id, "\nevent: ", e.Type, "\ndata: ", json, "\n\n"]));
-    }
+    /// <summary>The stored JSON is <see cref="MoltnetJson"/>'s compact form (the storage contract checks it), which has
+    /// no line break to end the data line early.</summary>
+    private static byte[] Frame(Event e, string? json) =>
+        Encoding.UTF8.GetBytes(string.Concat(["id: ", e.Id, "\nevent: ", e.Type, "\ndata: ", json ?? MoltnetJson.Serialize(e), "\n\n"]));
 }
