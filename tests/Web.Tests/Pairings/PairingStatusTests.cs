@@ -23,7 +23,8 @@ public sealed class PairingStatusTests : IAsyncLifetime
             Storage = new StorageSection { Kind = StorageKinds.Memory },
             Server = new ServerSection { ListenAddr = "127.0.0.1:0" },
             Pairings = [new PairingConfig { Id = "fake", RemoteNetworkId = "fake", RemoteBaseUrl = _remote.Url, Token = Token }],
-            Relay = FastRelay with { RequestTimeout = TimeSpan.FromMilliseconds(700) },
+            // Shorter than the "slow" remote's 5 s, long enough for a first request on a loaded CI machine (700 ms was not).
+            Relay = FastRelay with { RequestTimeout = TimeSpan.FromSeconds(2) },
         });
     }
 
@@ -120,6 +121,7 @@ public sealed class PairingStatusTests : IAsyncLifetime
     {
         _remote.Collections["rooms"].AddRange(["r1", "r2", "r3", "r4", "r5"]);
         _remote.Collections["agents"].AddRange(["a1", "a2", "a3"]);
+        await PairingWhenAsync("connected"); // the remote has answered once (its first request is the slow one)
         var rooms = (await C.Get("/v1/pairings/fake/rooms")).Body!;
         Assert.Equal(["r1", "r2", "r3", "r4", "r5"], rooms["rooms"]!.AsArray().Select(r => (string)r!["id"]!));
         Assert.Equal("""{"has_more":false}""", rooms["page"]!.ToJsonString());
