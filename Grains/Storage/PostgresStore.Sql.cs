@@ -25,9 +25,30 @@ public sealed partial class PostgresStore
     /// <summary>Concurrent checks (one per message with a client-chosen id, from the conversation grains) share a query.</summary>
     public override Task<bool> MessageExistsAsync(string messageId, CancellationToken ct) => _messageIds.ContainsAsync(messageId, ct);
 
-    private Task<IReadOnlyCollection<string>> StoredMessageIdsAsync(string[] ids, CancellationToken ct) =>
-        ReadSqlAsync<IReadOnlyCollection<string>>(async c =>
-            (await c.QueryAsync("SELECT id FROM messages WHERE id = ANY(@p0)", r => r.GetString(0), new object?[] { ids })).ToHashSet(StringComparer.Ordinal), ct);
+    /// <summary>The stored ones of <paramref name="ids"/>. Planned for its own array every time: prepared statements
+    /// (Npgsql's auto-prepare) switch to a generic plan after five runs, and a generic plan made while <c>messages</c> was
+    /// nearly empty (a new database) is a sequential scan, kept on that connection until the table is next analyzed. A
+    /// busy new server spent a core scanning the growing table for every batch of lookups.</summary>
+    internal Task<IReadOnlyCollection<string>> StoredMessageIdsAsync(string[] ids, CancellationToken ct) =>
+        ReadAsync<IReadOnlyCollection<string>>(async c =>
+        {
+            // One round trip, one implicit transaction: the setting is local to it and governs the lookup after it.
+            await using var batch = new NpgsqlBatch(c)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"),
+                    new NpgsqlBatchCommand(LookupMessageIds) { Parameters = { PostgresSetup.Parameter(0, ids) } },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) stored.Add(reader.GetString(0));
+            return stored;
+        }, ct);
+
+    internal const string LookupMessageIds = "SELECT id FROM messages WHERE id = ANY(@p0)";
 
     private protected override string DeleteRoomEventsSql => """
         DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0

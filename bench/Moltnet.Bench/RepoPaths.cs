@@ -13,7 +13,7 @@ internal static class RepoPaths
         o.ResultsDir ?? (Root() is { } root ? Path.Combine(root, "bench", "results", o.Scenario == "cluster" ? "cluster" : "")
             : Path.Combine(Directory.GetCurrentDirectory(), "bench-results"));
 
-    /// <summary>The server to start: <c>--server-dll</c>, else the Release build of <c>Cli</c> (built once if missing).</summary>
+    /// <summary>The server to start: <c>--server-dll</c>, else the Release build of <c>Cli</c> (brought up to date first).</summary>
     public static async Task<string> ServerDllAsync(BenchOptions o, CancellationToken ct)
     {
         if (o.ServerDll is not null)
@@ -21,12 +21,12 @@ internal static class RepoPaths
         return await BuiltDllAsync("Cli/Cli.csproj", "Cli/bin/Release/net10.0/moltnet.dll", ct);
     }
 
-    /// <summary>The Release build of <paramref name="project"/> (paths relative to the repository), built once if missing.</summary>
+    /// <summary>The Release build of <paramref name="project"/> (paths relative to the repository). Built every run (incremental,
+    /// seconds when nothing changed): a build left over from before a change measured the old code.</summary>
     public static async Task<string> BuiltDllAsync(string project, string output, CancellationToken ct)
     {
         var root = Root() ?? throw new InvalidOperationException("cannot find Moltnet.sln; pass --server-dll or --url");
         var dll = Path.Combine(root, output);
-        if (File.Exists(dll)) return dll;
         Console.WriteLine($"building: dotnet build -c Release {project}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
         foreach (var a in new[] { "build", "-c", "Release", project, "-nologo", "-v", "q" }) psi.ArgumentList.Add(a);

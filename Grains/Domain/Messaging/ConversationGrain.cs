@@ -7,7 +7,8 @@ using Moltnet.Wire;
 namespace Moltnet.Grains.Domain.Messaging;
 
 /// <summary>Serializes the posts of one room, thread or DM and stores each with its events in one transaction.</summary>
-internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkContext net, Telemetry telemetry, RelaySignal relay) : Grain, IConversationGrain
+internal sealed partial class ConversationGrain(
+    IMoltnetStore store, NetworkContext net, Telemetry telemetry, RelaySignal relay, MessageIdLookahead lookahead) : Grain, IConversationGrain
 {
     private Versioned<ThreadInfo>? _thread;
     private Versioned<DirectConversation>? _dm;
@@ -95,8 +96,9 @@ internal sealed partial class ConversationGrain(IMoltnetStore store, NetworkCont
         }
         var eventId = Ids.MessageEventId(request.Id!);
         // A resend of a stored id answers at once and queues nothing (so it cannot disturb the versions below). An id this
-        // server just generated cannot have been stored: no read for it.
-        if (clientId && await store.MessageExistsAsync(request.Id!, ct))
+        // server just generated cannot have been stored: no read for it. The web layer started the lookup before this turn
+        // (MessageIdLookahead), so the turn does not wait a database round trip per message.
+        if (clientId && await lookahead.ExistsAsync(request.Id!, ct))
             return Task.FromResult(new MessageAccepted(request.Id!, eventId, true, false, false));
         var mentions = MentionResolver.Resolve(request.Mentions, request.Parts!, mentionContext, net.NetworkId, Aliases());
         var message = BuildMessage(request, target, sender, mentions);

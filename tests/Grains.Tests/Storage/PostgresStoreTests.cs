@@ -146,6 +146,39 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
     }
 
     [PostgresFact]
+    public async Task Message_id_lookups_still_use_the_primary_key_after_a_small_table_grew()
+    {
+        // Statistics that say "tiny" (a new database), and autovacuum kept from refreshing them during the test.
+        var store = (PostgresStore)Store;
+        await SqlAsync<int>("ALTER TABLE messages SET (autovacuum_enabled = false); ANALYZE messages; SELECT 1");
+        string[] keys = [.. Enumerable.Range(0, 32).Select(i => $"absent-{i}")];
+        // Enough runs for PostgreSQL to settle on a generic plan of the prepared lookup: a sequential scan, on that table.
+        for (var i = 0; i < 10; i++) Assert.Empty(await store.StoredMessageIdsAsync(keys, Ct));
+        var before = await ScansAsync(m => m.Total >= 10);
+        await SqlAsync<int>("""
+            INSERT INTO messages (id, network_id, target_kind, room_id, target_json, from_json, parts_json, created_at, seq)
+            SELECT 'bulk-' || g, 'local', 'room', 'r1', '{}', '{}', '[]', '2026-01-01T00:00:00.0000000Z', g FROM generate_series(1, 20000) g;
+            SELECT 1
+            """);
+        for (var i = 0; i < 5; i++) Assert.Equal(["bulk-7"], await store.StoredMessageIdsAsync([.. keys, "bulk-7"], Ct));
+        var after = await ScansAsync(m => m.Total >= before.Total + 5);
+        Assert.Equal(before.Seq, after.Seq); // every lookup on the grown table went through the index
+
+        async Task<(long Seq, long Total)> ScansAsync(Func<(long Seq, long Total), bool> flushed)
+        {
+            // Backends publish their table counters within about a second of going idle.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var seq = await SqlAsync<long>("SELECT coalesce(seq_scan, 0) FROM pg_stat_user_tables WHERE relname = 'messages'");
+                var index = await SqlAsync<long>("SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'messages'");
+                if (flushed((seq, seq + index)) || DateTime.UtcNow > deadline) return (seq, seq + index);
+                await Task.Delay(100, Ct);
+            }
+        }
+    }
+
+    [PostgresFact]
     public async Task Duplicate_message_on_two_replicas_stores_once()
     {
         var other = Replica();
