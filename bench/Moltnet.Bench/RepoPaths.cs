@@ -21,9 +21,22 @@ internal static class RepoPaths
         return await BuiltDllAsync("Cli/Cli.csproj", "Cli/bin/Release/net10.0/moltnet.dll", ct);
     }
 
-    /// <summary>The Release build of <paramref name="project"/> (paths relative to the repository). Built every run (incremental,
-    /// seconds when nothing changed): a build left over from before a change measured the old code.</summary>
-    public static async Task<string> BuiltDllAsync(string project, string output, CancellationToken ct)
+    /// <summary>The Release build of <paramref name="project"/> (paths relative to the repository), brought up to date once per
+    /// bench process (an incremental build): a build left over from before a change measured the old code.</summary>
+    public static Task<string> BuiltDllAsync(string project, string output, CancellationToken ct)
+    {
+        lock (Builds)
+        {
+            // Once per bench process: the scenarios of a suite share the build.
+            if (!Builds.TryGetValue(project, out var build) || build.IsFaulted || build.IsCanceled)
+                Builds[project] = build = BuildAsync(project, output, ct);
+            return build;
+        }
+    }
+
+    private static readonly Dictionary<string, Task<string>> Builds = [];
+
+    private static async Task<string> BuildAsync(string project, string output, CancellationToken ct)
     {
         var root = Root() ?? throw new InvalidOperationException("cannot find Moltnet.sln; pass --server-dll or --url");
         var dll = Path.Combine(root, output);
