@@ -48,7 +48,7 @@ public sealed partial class PostgresStore
             return stored;
         }, ct);
 
-    internal const string LookupMessageIds = "SELECT id FROM messages WHERE id = ANY(@p0)";
+    private const string LookupMessageIds = "SELECT id FROM messages WHERE id = ANY(@p0)";
 
     private protected override string DeleteRoomEventsSql => """
         DELETE FROM events WHERE payload_json::jsonb #>> '{room,id}' = @p0
