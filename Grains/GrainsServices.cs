@@ -31,7 +31,8 @@ public static class GrainsServices
             if (store is SqliteStore sqlite) sqlite.Telemetry = sp.GetRequiredService<Telemetry>();
             return clustered ? new InvalidatingStore(store, sp.GetRequiredService<ClusterCacheInvalidator>) : store;
         });
-        services.AddSingleton(sp => new MessageIdLookahead(sp.GetRequiredService<IMoltnetStore>().MessageExistsAsync));
+        services.AddSingleton(sp => new MessageIdLookahead(sp.GetRequiredService<IMoltnetStore>().MessageExistsAsync,
+            ahead: config.Storage.Kind == StorageKinds.Postgres));
         services.AddSingleton<IMessageIdLookahead>(sp => sp.GetRequiredService<MessageIdLookahead>());
         services.AddSingleton(new BrokerOptions(config.Limits.SubscriberQueue));
         services.AddSingleton<EventBroker>();

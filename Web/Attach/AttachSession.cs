@@ -97,11 +97,13 @@ public sealed partial class AttachSession
                 ? new Ending("request_context_done", null, false)
                 : new Ending("read_error", "attachment connection lost", true));
         var ending = await _ending.Task;
+        // Out of the registry before the client hears the ending: a client told to resume (a slow consumer) attaches again
+        // at once, and must not find this closing session still registered.
+        if (AgentId is not null) _g.Registry.Remove(AgentId, this);
         await CloseAsync(ending, reader);
         if (subscription is not null) await subscription.DisposeAsync();
         await FinishWakesAsync(ending);
         if (ready) await DisconnectedAsync(ending);
-        else if (AgentId is not null) _g.Registry.Remove(AgentId, this);
         _stop.Dispose();
     }
 
@@ -183,7 +185,6 @@ public sealed partial class AttachSession
     private async Task DisconnectedAsync(Ending ending)
     {
         var agentId = AgentId!;
-        _g.Registry.Remove(agentId, this);
         _g.Events.Disconnected(agentId);
         var agent = _g.AgentPayload(agentId, _displayName);
         if (_g.Config.Server.DebugEvents) agent = agent with { Reason = ending.Reason, Error = ending.Error };

@@ -7,7 +7,10 @@ namespace Moltnet.Grains.Domain.Messaging;
 /// answer may be older than the turn; that is the race the store settles anyway (an id stored in between is refused by
 /// its unique index at commit and answered as a duplicate), exactly as for a lookup made inside the turn.
 /// </summary>
-internal sealed class MessageIdLookahead(Func<string, CancellationToken, Task<bool>> exists) : IMessageIdLookahead
+/// <param name="exists">The store's lookup.</param>
+/// <param name="ahead">Whether to start lookups ahead at all: only where a lookup is a round trip to a database server
+/// (PostgreSQL). SQLite and memory answer in-process and synchronously, so there is nothing to overlap.</param>
+internal sealed class MessageIdLookahead(Func<string, CancellationToken, Task<bool>> exists, bool ahead = true) : IMessageIdLookahead
 {
     private readonly ConcurrentDictionary<string, Task<bool>> _started = new(StringComparer.Ordinal);
 
@@ -17,7 +20,7 @@ internal sealed class MessageIdLookahead(Func<string, CancellationToken, Task<bo
     public IDisposable Start(string? messageId)
     {
         var id = messageId?.Trim();
-        if (id is null || !Ids.IsValid(id) || _started.ContainsKey(id)) return Nothing.Instance;
+        if (!ahead || id is null || !Ids.IsValid(id) || _started.ContainsKey(id)) return Nothing.Instance;
         var lookup = exists(id, CancellationToken.None);
         if (!_started.TryAdd(id, lookup))
         {

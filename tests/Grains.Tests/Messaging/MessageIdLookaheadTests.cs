@@ -68,6 +68,18 @@ public sealed class MessageIdLookaheadTests
     }
 
     [Fact]
+    public async Task Without_lookups_ahead_the_turn_asks_the_store_itself()
+    {
+        var store = new Lookups();
+        var lookahead = new MessageIdLookahead(store.ExistsAsync, ahead: false);
+        using (lookahead.Start("m-5")) Assert.Empty(store.Asked);
+        var answer = lookahead.ExistsAsync("m-5", Ct);
+        store.Answers["m-5"].SetResult(true);
+        Assert.True(await answer);
+        Assert.Equal(["m-5"], store.Asked);
+    }
+
+    [Fact]
     public async Task Concurrent_posts_of_one_id_share_the_first_lookup()
     {
         var store = new Lookups();

@@ -138,19 +138,25 @@ public sealed class AttachDeliveryTests
         while (await c.ReceiveTextAsync(TimeSpan.FromSeconds(30)) is { } text)
         {
             var f = JsonNode.Parse(text)!;
-            if ((string?)f["op"] == "ERROR") error = (string?)f["error"];
+            if ((string?)f["op"] == "ERROR")
+            {
+                error = (string?)f["error"];
+                break;
+            }
             if ((string?)f["op"] != "EVENT") continue;
             cursor = (string?)f["cursor"];
             if (f["event"]!["message"] is { } m) received.Add((string)m["id"]!);
         }
-        await c.DisposeAsync();
         Assert.Equal("slow consumer: resume with IDENTIFY.cursor", error);
         Assert.True(received.Count < count, $"all {received.Count} arrived before the close");
 
+        // Resume at once, as told: the old socket is still closing (the server waits for our close reply), and its
+        // session must not hold the agent's place any more.
         options.SendQueueCapacity = 256; // the resumed session reads at full speed
         options.SlowConsumerGrace = TimeSpan.FromSeconds(5);
         var (again, _) = await AttachClient.AttachAsync(server.Url, "alpha", cursor: cursor);
         await using var _again = again;
+        await c.DisposeAsync();
         if (received.Count == 0 || received[^1] != $"m{count - 1:000}") received.AddRange(await MessagesUntilAsync(again, $"m{count - 1:000}"));
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"m{i:000}"), received);
     }
