@@ -6,9 +6,11 @@ namespace Moltnet.Cluster;
 /// <summary>The PostgreSQL store of a replica: every call goes to the inner store; after a state write that a grain on
 /// another replica may have cached, it publishes a <see cref="ClusterCacheInvalidator"/> message. Plain room messages
 /// change no cached state and publish nothing (the hot path stays one NOTIFY per commit batch).</summary>
-public sealed class InvalidatingStore(IMoltnetStore inner, Func<ClusterCacheInvalidator> invalidator) : IMoltnetStore
+public sealed class InvalidatingStore(IMoltnetStore inner, Func<ClusterCacheInvalidator> invalidator) : IMoltnetStore, IStoreWriterIdentity
 {
     public IMoltnetStore Inner => inner;
+
+    public bool IsOwnWriterProcess(int processId) => inner is IStoreWriterIdentity writer && writer.IsOwnWriterProcess(processId);
 
     public IEventSink? Sink { get => inner.Sink; set => inner.Sink = value; }
 
@@ -78,6 +80,11 @@ public sealed class InvalidatingStore(IMoltnetStore inner, Func<ClusterCacheInva
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct) =>
         inner.ReadEventsAfterAsync(afterCursor, limit, ct);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterCursor, long upToCursor, int limit, CancellationToken ct) =>
+        inner.ReadEventsAsync(afterCursor, upToCursor, limit, ct);
+
+    public Task<long> DurableEventCursorAsync(CancellationToken ct) => inner.DurableEventCursorAsync(ct);
 
     public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) => inner.EventBoundsAsync(ct);
 

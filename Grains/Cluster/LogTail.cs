@@ -11,9 +11,13 @@ namespace Moltnet.Cluster;
 /// broker's input must be exactly the log in cursor order, whoever wrote it:
 /// <list type="bullet">
 /// <item>local commits take a fast path straight to the broker when they follow the last delivered cursor;</item>
-/// <item>otherwise (another replica committed in between), and on every <c>NOTIFY moltnet_events</c>, listener reconnect
-/// or 2 s poll, the tail reads the log after the broker's last cursor and delivers that.</item>
+/// <item>otherwise (another replica committed in between), and on every <c>NOTIFY moltnet_events</c> from another
+/// writer, listener reconnect or 2 s poll, the tail reads the log after the broker's last cursor and delivers that.</item>
 /// </list>
+/// It delivers only durable events: a write commits before its WAL reaches the disk (the counter row is free sooner) and
+/// is flushed right after, so a row may be visible for a moment before a database crash could no longer take it back.
+/// The tail reads up to the newest cursor known durable: a notification's (sent after the flush), a local commit's
+/// (delivered after it), or, after a poll or a reconnect, the store's answer (<see cref="IMoltnetStore.DurableEventCursorAsync"/>).
 /// Every replica therefore delivers the same events in the same order, and a missed notification only delays delivery.
 /// </summary>
 public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, TimeProvider time, ILogger<LogTail> log) : BackgroundService, IEventSink
@@ -25,14 +29,20 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
     private readonly Lock _deliver = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _catchUps;
+    private long _durable;
+    private volatile bool _refresh = true;
 
     /// <summary>Log reads that delivered events (remote commits, or local ones that could not take the fast path).</summary>
     public long CatchUps => Interlocked.Read(ref _catchUps);
 
-    /// <summary>Store commits of this replica (runs on the store's writer; must not block).</summary>
+    /// <summary>The newest cursor known to be durable.</summary>
+    public long DurableCursor => Interlocked.Read(ref _durable);
+
+    /// <summary>Store commits of this replica, durable already (runs on the store's writer; must not block).</summary>
     public void OnCommitted(IReadOnlyList<StoredEvent> events)
     {
         if (events.Count == 0) return;
+        RaiseDurable(events[^1].Cursor);
         lock (_deliver)
         {
             if (events[0].Cursor <= broker.LastPublishedCursor + 1)
@@ -44,7 +54,7 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
         Poke(); // another replica's events come first: read them (and these) from the log
     }
 
-    /// <summary>Asks the tail to read the log now (a notification arrived, or the listener reconnected).</summary>
+    /// <summary>Asks the tail to read the log now.</summary>
     public void Poke()
     {
         if (_wake.CurrentCount == 0)
@@ -54,10 +64,20 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
         }
     }
 
-    /// <summary>A notification carries the newest committed cursor: read only when it is ahead of the broker.</summary>
-    public void Notified(long cursor)
+    /// <summary>Events may have committed unnoticed (the listener reconnected): ask the store how far the log is durable,
+    /// then read.</summary>
+    public void Refresh()
     {
-        if (cursor > broker.LastPublishedCursor) Poke();
+        _refresh = true;
+        Poke();
+    }
+
+    /// <summary>A notification carries the newest cursor of a flushed batch. One from this replica's own writer needs no
+    /// read: its commit reaches <see cref="OnCommitted"/> directly.</summary>
+    public void Notified(long cursor, bool ownWriter = false)
+    {
+        RaiseDurable(cursor);
+        if (!ownWriter && cursor > broker.LastPublishedCursor) Poke();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,7 +86,7 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
         {
             try
             {
-                await _wake.WaitAsync(PollInterval, stoppingToken);
+                if (!await _wake.WaitAsync(PollInterval, stoppingToken)) _refresh = true;
                 await CatchUpAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,23 +95,42 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
             }
             catch (Exception e)
             {
+                _refresh = true;
                 CatchUpFailed(log, e);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
 
-    /// <summary>Delivers every event committed after the broker's last cursor.</summary>
+    /// <summary>Delivers every durable event committed after the broker's last cursor.</summary>
     public async Task CatchUpAsync(CancellationToken ct)
     {
+        if (_refresh)
+        {
+            _refresh = false;
+            RaiseDurable(await store.DurableEventCursorAsync(ct));
+        }
         while (true)
         {
             var after = broker.LastPublishedCursor;
-            var page = await store.ReadEventsAfterAsync(after, PageSize, ct);
+            var upTo = DurableCursor;
+            if (upTo <= after) return;
+            var page = await store.ReadEventsAsync(after, upTo, PageSize, ct);
             if (page.Count == 0) return;
             lock (_deliver) broker.OnCommitted(page);
             Interlocked.Increment(ref _catchUps);
             if (page.Count < PageSize) return;
+        }
+    }
+
+    private void RaiseDurable(long cursor)
+    {
+        var seen = Interlocked.Read(ref _durable);
+        while (cursor > seen)
+        {
+            var was = Interlocked.CompareExchange(ref _durable, cursor, seen);
+            if (was == seen) return;
+            seen = was;
         }
     }
 

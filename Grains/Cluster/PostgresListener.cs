@@ -13,10 +13,11 @@ namespace Moltnet.Cluster;
 /// <c>pg_terminate_backend</c>, network) it reconnects with backoff (0.1 s doubling to 5 s); after a reconnect it drops
 /// cached grain state (invalidations may have been missed) and the tail catches up from the log by cursor.
 /// </summary>
-public sealed partial class PostgresListener(PostgresClusterDb db, LogTail tail, PostgresClusterBus bus, ClusterCacheInvalidator invalidator,
+public sealed partial class PostgresListener(PostgresClusterDb db, IMoltnetStore store, LogTail tail, PostgresClusterBus bus, ClusterCacheInvalidator invalidator,
     TimeProvider time, ILogger<PostgresListener> log) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private readonly IStoreWriterIdentity? _writer = store as IStoreWriterIdentity;
     private long _reconnects;
     private volatile bool _listening;
 
@@ -50,7 +51,7 @@ public sealed partial class PostgresListener(PostgresClusterDb db, LogTail tail,
                     }
                     first = false;
                     backoff = TimeSpan.FromMilliseconds(100);
-                    tail.Poke(); // events committed while nobody listened
+                    tail.Refresh(); // events committed while nobody listened
                     while (true) await connection.WaitAsync(stoppingToken);
                 }
             }
@@ -79,8 +80,8 @@ public sealed partial class PostgresListener(PostgresClusterDb db, LogTail tail,
     {
         if (e.Channel == PostgresStore.NotifyChannel)
         {
-            if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor)) tail.Notified(cursor);
-            else tail.Poke();
+            if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor)) tail.Notified(cursor, _writer?.IsOwnWriterProcess(e.PID) == true);
+            else tail.Refresh();
         }
         else if (e.Channel == PostgresClusterBus.Channel)
         {

@@ -32,11 +32,11 @@ public sealed class EventBroker(IMoltnetStore store, NetworkContext net, BrokerO
         get { lock (_lock) return _lastPublished; }
     }
 
-    /// <summary>Sets the live position to the newest event in the log; call once before serving.</summary>
+    /// <summary>Sets the live position to the newest durable event of the log; call once before serving.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
-        var (_, newest) = await store.EventBoundsAsync(ct);
-        lock (_lock) _lastPublished = Math.Max(_lastPublished, newest?.Cursor ?? 0);
+        var newest = await store.DurableEventCursorAsync(ct);
+        lock (_lock) _lastPublished = Math.Max(_lastPublished, newest);
     }
 
     public void OnCommitted(IReadOnlyList<StoredEvent> events)

@@ -62,7 +62,8 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
                 yield return new FeedItem(null, Lagged: true);
                 while (_queue.Reader.TryRead(out _)) { }
                 _overflowed = false;
-                await foreach (var e in FromLogAsync(long.MaxValue, ct)) yield return e;
+                // Up to what the broker published (durable): later events are in the queue again.
+                await foreach (var e in FromLogAsync(broker.LastPublishedCursor, ct)) yield return e;
                 continue;
             }
             if (!_queue.Reader.TryRead(out var next))
@@ -80,10 +81,9 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
     {
         while (_cursor < upTo)
         {
-            var page = await broker.Store.ReadEventsAfterAsync(_cursor, PageSize, ct);
+            var page = await broker.Store.ReadEventsAsync(_cursor, upTo, PageSize, ct);
             foreach (var e in page)
             {
-                if (e.Cursor > upTo) yield break;
                 _cursor = e.Cursor;
                 yield return new FeedItem(e.Event, Json: e.Json);
             }

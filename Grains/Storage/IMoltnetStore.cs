@@ -94,6 +94,15 @@ public interface IMoltnetStore : IAsyncDisposable
     /// <summary>Up to <paramref name="limit"/> events with a cursor greater than <paramref name="afterCursor"/>, ascending.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct);
 
+    /// <summary>Up to <paramref name="limit"/> events with <paramref name="afterCursor"/> &lt; cursor ≤
+    /// <paramref name="upToCursor"/>, ascending.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterCursor, long upToCursor, int limit, CancellationToken ct);
+
+    /// <summary>The newest cursor allocated so far, once it and every cursor before it are durable: a database crash cannot
+    /// take them back (0 for an empty log). On PostgreSQL a batch's commit reaches the disk shortly after it becomes
+    /// visible (see <c>PostgresWriteSession</c>), so readers that publish events deliver only up to this.</summary>
+    Task<long> DurableEventCursorAsync(CancellationToken ct);
+
     /// <summary>The oldest and newest retained events, or nulls for an empty log.</summary>
     Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct);
 

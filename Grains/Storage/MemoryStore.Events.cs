@@ -21,6 +21,11 @@ public sealed partial class MemoryStore
         Locked(() => _eventIds.TryGetValue(eventId, out var c) ? c : (long?)null, ct);
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct) =>
+        ReadEventsAsync(afterCursor, long.MaxValue, limit, ct);
+
+    public Task<long> DurableEventCursorAsync(CancellationToken ct) => Locked(() => _lastCursor, ct);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterCursor, long upToCursor, int limit, CancellationToken ct) =>
         Locked<IReadOnlyList<StoredEvent>>(() =>
         {
             int lo = 0, hi = _events.Count;
@@ -29,7 +34,9 @@ public sealed partial class MemoryStore
                 var mid = (lo + hi) >>> 1;
                 if (_events[mid].Cursor <= afterCursor) lo = mid + 1; else hi = mid;
             }
-            return _events.GetRange(lo, Math.Clamp(_events.Count - lo, 0, Math.Max(0, limit)));
+            var end = lo;
+            while (end < _events.Count && end - lo < limit && _events[end].Cursor <= upToCursor) end++;
+            return _events.GetRange(lo, end - lo);
         }, ct);
 
     public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) =>

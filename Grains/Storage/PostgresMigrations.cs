@@ -225,6 +225,15 @@ internal static class PostgresMigrations
             );
             CREATE INDEX cluster_wake_claims_claimed_at ON cluster_wake_claims (claimed_at);
             """),
+        (8, "write_flushes", """
+            -- One row per writing connection (keyed by its backend pid, so the table stays as small as the pool of
+            -- writers): the write transaction commits without waiting for the disk, releasing the event_counter row, and
+            -- this row's update then commits synchronously, which makes the WAL durable up to and past that commit.
+            CREATE TABLE write_flushes (
+                backend_pid INTEGER PRIMARY KEY,
+                cursor BIGINT NOT NULL
+            );
+            """),
     ];
 
     private const string Lock = "SELECT pg_advisory_xact_lock(715308742994555159)";

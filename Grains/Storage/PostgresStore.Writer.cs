@@ -70,6 +70,7 @@ public sealed partial class PostgresStore
         try
         {
             session = _session ??= PostgresWriteSession.Open(_dataSource);
+            _writerProcessId = session.ProcessId;
             session.Begin();
         }
         catch (Exception ex)
@@ -128,6 +129,7 @@ public sealed partial class PostgresStore
             return true;
         }
 
+        if (committed.Length > 0) Flushed(committed[^1].Cursor);
         if (committed.Length > 0 && Sink is { } sink)
         {
             try

@@ -11,9 +11,11 @@ namespace Moltnet.Grains.Storage;
 /// (a savepoint each, as <see cref="SqliteStore"/> does). Every write transaction ends with one pipeline that locks the
 /// single <c>event_counter</c> row, allocates the batch's event cursors from it, writes the events and commits
 /// (<see cref="PostgresWriteSession"/>), so cursors are gap-free and strictly increasing in commit order across all
-/// replicas: a reader polling <see cref="ReadEventsAfterAsync"/> never skips an event that commits late. The same
-/// pipeline queues <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c>, delivered at commit. After each commit the sink
-/// hears the batch's events (cursor order, one caller), then the writers' tasks complete. Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
+/// replicas: a reader polling <see cref="ReadEventsAfterAsync"/> never skips an event that commits late. The write
+/// commits before its WAL is on disk and the same pipeline then flushes it and sends
+/// <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c> (<see cref="DurableEventCursorAsync"/> says how far the log is
+/// durable). After each durable commit the sink hears the batch's events (cursor order, one caller), then the writers'
+/// tasks complete. Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
 /// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
 /// reconnects on the next request.
 /// </summary>

@@ -7,11 +7,15 @@ namespace Moltnet.Grains.Storage;
 /// One write transaction of the writer loop. The requests of a batch run first, each in its own <c>SAVEPOINT</c>,
 /// without any global lock: their events are only collected, and statements that need an event's cursor (a message's
 /// <c>seq</c>) are held back. <see cref="Commit"/> then sends one pipeline: lock the <c>event_counter</c> row and advance it
-/// by the batch's event count, insert the events and the held-back statements at <c>base + ordinal</c>, queue the
-/// <c>NOTIFY</c>, <c>COMMIT</c>. Every writer (on every replica) takes the counter row in that final statement and holds it
-/// until its commit, so cursor order equals commit order; and because the lock is taken and released inside one round
-/// trip, a writer never holds it while it waits for its own process to be scheduled (the convoy that made three replicas
-/// on two cores slower than one).
+/// by the batch's event count, insert the events and the held-back statements at <c>base + ordinal</c>, <c>COMMIT</c>
+/// without waiting for the disk (<c>synchronous_commit = off</c>, local to that transaction); then, in the same round trip,
+/// a transaction that updates the connection's <c>write_flushes</c> row and commits synchronously (which flushes the WAL
+/// past the batch's commit record), and last the <c>NOTIFY</c> in a transaction of its own. Every writer (on every
+/// replica) takes the counter row in the final part of its write transaction and holds it until that commit, so cursor
+/// order equals commit order; the lock is taken and released inside one round trip, so a writer never holds it while it
+/// waits for its own process to be scheduled (the convoy that made three replicas on two cores slower than one), nor
+/// while its WAL is flushed: replicas' flushes overlap, and one fsync serves every commit written before it. The round trip
+/// returns, and the callers hear of their writes, only once the batch is durable; a listener hears of it only then too.
 /// A request that sent nothing before its end and queued nothing but held-back statements (a room message append: all
 /// its rows wait for the cursor) needs no round trip and no savepoint of its own, so a batch of them is one round trip in
 /// all: the commit pipeline.
@@ -21,16 +25,24 @@ internal sealed class PostgresWriteSession : IDisposable
     private const string CursorBase = "moltnet.cursor_base";
     private const string SavepointSql = "SAVEPOINT w";
 
+    // The cursor base is a session setting (not local to the transaction): the flush and the notification, which run
+    // after the COMMIT, name the batch's newest cursor with it. The write transaction itself commits asynchronously.
     private const string AllocateCursors =
         "WITH c AS (UPDATE event_counter SET value = value + @p0 WHERE id = 1 RETURNING value - @p0 AS base) " +
-        $"SELECT base, set_config('{CursorBase}', base::text, true) FROM c";
+        $"SELECT base, set_config('{CursorBase}', base::text, false), set_config('synchronous_commit', 'off', true) FROM c";
+
+    private const string Newest = $"current_setting('{CursorBase}')::bigint + @p0";
+
+    private const string RecordFlush =
+        $"INSERT INTO write_flushes (backend_pid, cursor) VALUES (pg_backend_pid(), {Newest}) " +
+        "ON CONFLICT (backend_pid) DO UPDATE SET cursor = EXCLUDED.cursor";
 
     private const string InsertEvents =
         "INSERT INTO events (cursor, id, type, created_at, payload_json) " +
         $"SELECT current_setting('{CursorBase}')::bigint + t.ord, t.id, t.type, t.created_at, t.payload " +
         "FROM unnest(@p0::text[], @p1::text[], @p2::text[], @p3::text[]) WITH ORDINALITY AS t(id, type, created_at, payload, ord)";
 
-    private const string NotifyNewest = $"SELECT pg_notify(@p0, (current_setting('{CursorBase}')::bigint + @p1)::text)";
+    private const string NotifyNewest = $"SELECT pg_notify(@p1, ({Newest})::text)";
 
     private readonly NpgsqlConnection _connection;
     private bool _inTransaction;
@@ -49,6 +61,9 @@ internal sealed class PostgresWriteSession : IDisposable
     private PostgresWriteSession(NpgsqlConnection connection) => _connection = connection;
 
     public static PostgresWriteSession Open(NpgsqlDataSource dataSource) => new(dataSource.OpenConnection());
+
+    /// <summary>The server process of this session's connection (the sender of its notifications).</summary>
+    public int ProcessId => _connection.ProcessID;
 
     /// <summary>Runs a statement now (with any deferred ones before it, in one round trip) and returns its row count.</summary>
     public int Execute(string sql, params object?[] args)
@@ -168,14 +183,29 @@ internal sealed class PostgresWriteSession : IDisposable
             _events.Select(e => e.CreatedAt).ToArray(), _events.Select(e => e.Payload).ToArray(),
         ]));
         foreach (var (sql, args) in _sequenced) batch.BatchCommands.Add(BatchCommand(sql, args));
-        if (_events.Count > 0) batch.BatchCommands.Add(BatchCommand(NotifyNewest, [notifyChannel, (long)_events.Count]));
+        var commit = new NpgsqlBatchCommand("COMMIT");
+        batch.BatchCommands.Add(commit);
+        // Durability, after the counter row is free: a synchronous commit flushes the WAL up to its own commit record,
+        // so past the batch's. Then, in a transaction of its own (NOTIFY serialises committing transactions), the
+        // notification: it reaches the listeners only once the batch is on disk.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(BatchCommand(RecordFlush, [(long)_events.Count]));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        batch.BatchCommands.Add(BatchCommand(NotifyNewest, [(long)_events.Count, notifyChannel]));
         long cursorBase;
-        using (var reader = batch.ExecuteReader())
+        try
         {
+            using var reader = batch.ExecuteReader();
             if (!reader.Read()) throw new InvalidOperationException("the event_counter row is missing");
             cursorBase = reader.GetInt64(0);
             while (reader.NextResult()) { }
+        }
+        catch (PostgresException e) when (e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) > batch.BatchCommands.IndexOf(commit))
+        {
+            // The batch committed but is not known to be durable: the outcome is unknown to the callers (they retry with
+            // their ids), and the events reach the replicas with the next flush or poll.
+            _inTransaction = true; // whatever is open after the failure is rolled back
+            throw new StoreUnavailableException($"storage flush failed after the commit: {e.Message}", e);
         }
         _inTransaction = false;
 

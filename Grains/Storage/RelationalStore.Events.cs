@@ -18,12 +18,20 @@ public abstract partial class RelationalStore
     public Task<long?> FindEventCursorAsync(string eventId, CancellationToken ct) => ReadSqlAsync(async c =>
         await c.ScalarAsync("SELECT cursor FROM events WHERE id = @p0", eventId) as long?, ct);
 
-    public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAfterAsync(long afterCursor, int limit, CancellationToken ct) =>
+        ReadEventsAsync(afterCursor, long.MaxValue, limit, ct);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterCursor, long upToCursor, int limit, CancellationToken ct)
     {
-        if (limit <= 0) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        if (limit <= 0 || upToCursor <= afterCursor) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
         return ReadSqlAsync<IReadOnlyList<StoredEvent>>(async c => await c.QueryAsync(
-            "SELECT cursor, payload_json FROM events WHERE cursor > @p0 ORDER BY cursor LIMIT @p1", ReadEvent, afterCursor, limit), ct);
+            "SELECT cursor, payload_json FROM events WHERE cursor > @p0 AND cursor <= @p1 ORDER BY cursor LIMIT @p2", ReadEvent,
+            afterCursor, upToCursor, limit), ct);
     }
+
+    /// <summary>SQLite commits durably (<c>synchronous=FULL</c>) before anyone reads: the newest cursor is durable.</summary>
+    public virtual Task<long> DurableEventCursorAsync(CancellationToken ct) => ReadSqlAsync(async c =>
+        await c.ScalarAsync("SELECT max(cursor) FROM events") is long newest ? newest : 0L, ct);
 
     public Task<(StoredEvent? Oldest, StoredEvent? Newest)> EventBoundsAsync(CancellationToken ct) => ReadSqlAsync(async c =>
     {

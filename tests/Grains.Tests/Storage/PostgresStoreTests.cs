@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using Moltnet.TestSupport;
 using Xunit.Abstractions;
@@ -63,8 +64,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
         Store = Replica();
         await Store.MigrateAsync(Ct);
 
-        Assert.Equal(7L, await SqlAsync<long>("SELECT count(*) FROM schema_migrations"));
-        Assert.Equal("1,2,3,4,5,6,7", await SqlAsync<string>("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"));
+        Assert.Equal(PostgresMigrations.All.Count, await SqlAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(string.Join(",", PostgresMigrations.All.Select(m => m.Version)), await SqlAsync<string>("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"));
         Assert.Equal(1L, await SqlAsync<long>("SELECT count(*) FROM event_counter"));
         Assert.Equal(1, await stores[3].WriteRoomAsync(new RoomState(Room("r1")), 0, [Event(EventTypes.RoomCreated)], Ct));
         Assert.NotNull(await stores[5].ReadRoomAsync("r1", Ct));
@@ -301,6 +302,58 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
         var deadline = Stopwatch.StartNew();
         while (payloads.IsEmpty && deadline.Elapsed < TimeSpan.FromSeconds(10)) await listener.WaitAsync(TimeSpan.FromMilliseconds(200), Ct);
         Assert.Equal(stored[^1].Cursor.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(payloads));
+    }
+
+    [PostgresFact]
+    public async Task A_batch_frees_the_counter_before_its_flush_and_is_answered_and_announced_only_after_it()
+    {
+        await Store.AppendEventsAsync([Event("first")], Ct);
+        var writer = await SqlAsync<int>("SELECT backend_pid FROM write_flushes"); // the writer's flush row, after its first batch
+        await using var listener = new NpgsqlConnection(_dsn + ";Pooling=false");
+        await listener.OpenAsync(Ct);
+        var payloads = new ConcurrentQueue<string>();
+        listener.Notification += (_, n) => payloads.Enqueue(n.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresStore.NotifyChannel}", listener)) await listen.ExecuteNonQueryAsync(Ct);
+
+        long held;
+        Task<IReadOnlyList<StoredEvent>> pending;
+        await using (await OpenTransactionAsync($"SELECT 1 FROM write_flushes WHERE backend_pid = {writer} FOR UPDATE"))
+        {
+            pending = Store.AppendEventsAsync([Event("held")], Ct);
+            await WaitForLockWaitersAsync(1); // its flush waits for the row
+            held = await SqlAsync<long>("SELECT cursor FROM events WHERE type = 'held'"); // committed, visible
+            Assert.False(pending.IsCompleted);
+            Assert.DoesNotContain(Sink.Events, e => e.Event.Type == "held");
+
+            // The counter row is free: another replica commits, flushes and announces meanwhile.
+            var other = await Replica().AppendEventsAsync([Event("other")], Ct);
+            Assert.Equal(held + 1, other[0].Cursor);
+            await WaitForPayloadAsync(listener, payloads, 1);
+            Assert.Equal([other[0].Cursor.ToString(CultureInfo.InvariantCulture)], payloads);
+            Assert.False(pending.IsCompleted);
+        }
+
+        Assert.Equal(held, Assert.Single(await pending).Cursor);
+        Assert.Contains(Sink.Events, e => e.Event.Type == "held");
+        await WaitForPayloadAsync(listener, payloads, 2);
+        Assert.Equal(held.ToString(CultureInfo.InvariantCulture), payloads.Last());
+        Assert.Equal(held, await SqlAsync<long>($"SELECT cursor FROM write_flushes WHERE backend_pid = {writer}"));
+    }
+
+    [PostgresFact]
+    public async Task The_durable_cursor_of_a_store_that_did_not_write_comes_from_a_flush_of_its_own()
+    {
+        var stored = await Replica().AppendEventsAsync([Event("a"), Event("b")], Ct);
+        Assert.Equal(stored[^1].Cursor, await Store.DurableEventCursorAsync(Ct));
+        Assert.Equal(2, await SqlAsync<long>("SELECT count(*) FROM write_flushes"));
+        Assert.Equal(stored[^1].Cursor, await Store.DurableEventCursorAsync(Ct)); // known now: no second flush
+    }
+
+    private static async Task WaitForPayloadAsync(NpgsqlConnection listener, ConcurrentQueue<string> payloads, int count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (payloads.Count < count && deadline.Elapsed < TimeSpan.FromSeconds(10)) await listener.WaitAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(count, payloads.Count);
     }
 
     [PostgresFact]

@@ -38,6 +38,22 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task Event_reads_stop_at_an_upper_cursor_and_the_durable_cursor_follows_commits()
+    {
+        Assert.Equal(0, await Store.DurableEventCursorAsync(Ct));
+        var log = await Store.AppendEventsAsync([Event("a"), Event("b"), Event("c"), Event("d")], Ct);
+        Assert.Equal(log[^1].Cursor, await Store.DurableEventCursorAsync(Ct));
+
+        Assert.Equal(log.Skip(1).Take(2).Select(e => e.Cursor), (await Store.ReadEventsAsync(log[0].Cursor, log[2].Cursor, 10, Ct)).Select(e => e.Cursor));
+        Assert.Equal([log[1].Cursor], (await Store.ReadEventsAsync(log[0].Cursor, log[^1].Cursor, 1, Ct)).Select(e => e.Cursor));
+        Assert.Empty(await Store.ReadEventsAsync(log[2].Cursor, log[2].Cursor, 10, Ct));
+        Assert.Empty(await Store.ReadEventsAsync(log[2].Cursor, log[1].Cursor, 10, Ct));
+
+        var more = await Store.AppendEventsAsync([Event("e")], Ct);
+        Assert.Equal(more[0].Cursor, await Store.DurableEventCursorAsync(Ct));
+    }
+
+    [StoreFact]
     public async Task A_failing_sink_does_not_fail_committed_writes()
     {
         Store.Sink = new ThrowingSink();

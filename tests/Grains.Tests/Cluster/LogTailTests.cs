@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moltnet.Cluster;
+using Moltnet.Configuration;
+using Moltnet.Grains.Domain;
+using Moltnet.Grains.Events;
+using Moltnet.Grains.Storage;
+using Moltnet.Wire;
+
+namespace Moltnet.Grains.Tests.Cluster;
+
+/// <summary>The replica's feed from the shared log (<see cref="LogTail"/>), over the memory store standing in for the
+/// log: here the store's commits do not reach the tail (as another replica's would not), only what the tests say.</summary>
+public sealed class LogTailTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Setup(MemoryStore Store, EventBroker Broker, LogTail Tail);
+
+    private static async Task<Setup> CreateAsync()
+    {
+        var store = new MemoryStore();
+        var broker = new EventBroker(store, new NetworkContext(MoltnetConfig.Default, TimeProvider.System), new BrokerOptions(64));
+        var tail = new LogTail(store, broker, TimeProvider.System, NullLogger<LogTail>.Instance);
+        await tail.CatchUpAsync(Ct); // the first catch-up asks the store how far the (empty) log is durable
+        return new Setup(store, broker, tail);
+    }
+
+    private static Event E(int i) => new() { Id = $"evt_{i}", Type = "agent.connected", NetworkId = "local", CreatedAt = DateTimeOffset.UnixEpoch };
+
+    private static async Task<IReadOnlyList<StoredEvent>> CommitAsync(MemoryStore store, int from, int count) =>
+        await store.AppendEventsAsync([.. Enumerable.Range(from, count).Select(E)], Ct);
+
+    [Fact]
+    public async Task Delivers_only_up_to_the_newest_cursor_announced_as_durable()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        var log = await CommitAsync(store, 1, 8); // committed by other writers, visible, not yet announced
+
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(0, broker.LastPublishedCursor);
+
+        tail.Notified(log[4].Cursor);
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(log[4].Cursor, broker.LastPublishedCursor);
+
+        tail.Notified(log[^1].Cursor);
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(log[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(2, tail.CatchUps);
+    }
+
+    [Fact]
+    public async Task A_refresh_asks_the_store_how_far_the_log_is_durable()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        var log = await CommitAsync(store, 1, 3); // no notification arrived (the listener was down)
+
+        tail.Refresh();
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(log[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(log[^1].Cursor, tail.DurableCursor);
+    }
+
+    [Fact]
+    public async Task Local_commits_raise_the_watermark_and_pass_earlier_remote_ones_through_the_log()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        var remote = await CommitAsync(store, 1, 2); // another replica's, announced to nobody yet
+        var local = await CommitAsync(store, 3, 2);  // ours, after theirs: durable, and so is theirs
+
+        tail.OnCommitted(local);
+        Assert.Equal(0, broker.LastPublishedCursor); // not in order: the tail reads the log
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(local[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(remote[0].Cursor, (await store.ReadEventsAsync(0, local[^1].Cursor, 1, Ct))[0].Cursor);
+
+        var next = await CommitAsync(store, 5, 1);
+        tail.OnCommitted(next); // in order: straight to the broker
+        Assert.Equal(next[0].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(1, tail.CatchUps);
+    }
+
+    [Fact]
+    public async Task A_notification_from_the_replicas_own_writer_raises_the_watermark_without_a_read()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        var own = await CommitAsync(store, 1, 2);
+
+        tail.Notified(own[^1].Cursor, ownWriter: true);
+        Assert.Equal(own[^1].Cursor, tail.DurableCursor);
+        Assert.Equal(0, broker.LastPublishedCursor); // the commit itself reaches the tail through OnCommitted
+        tail.OnCommitted(own);
+        Assert.Equal(own[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(0, tail.CatchUps);
+    }
+}
