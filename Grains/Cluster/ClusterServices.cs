@@ -19,6 +19,7 @@ public static class ClusterServices
         services.AddSingleton<IClusterBus, LocalClusterBus>();
         services.AddSingleton<ILeases, LocalLeases>();
         services.AddSingleton<IWakeClaims, LocalWakeClaims>();
+        services.AddSingleton<IAttachmentClaims, LocalAttachmentClaims>();
         services.AddSingleton<IClusterMembership, LocalMembership>();
         return services;
     }
@@ -31,6 +32,8 @@ public static class ClusterServices
         services.AddSingleton<PostgresLeases>();
         services.AddSingleton<ILeases>(sp => sp.GetRequiredService<PostgresLeases>());
         services.AddSingleton<IWakeClaims, PostgresWakeClaims>();
+        services.AddSingleton<PostgresAttachmentClaims>();
+        services.AddSingleton<IAttachmentClaims>(sp => sp.GetRequiredService<PostgresAttachmentClaims>());
         services.AddSingleton<ClusterCacheInvalidator>();
         services.AddSingleton<LogTail>();
         services.AddSingleton<PostgresListener>();
@@ -43,6 +46,7 @@ public static class ClusterServices
         services.AddHostedService(sp => sp.GetRequiredService<LogTail>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresListener>());
         services.AddHostedService(sp => sp.GetRequiredService<SharedPresence>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresAttachmentClaims>());
         return services;
     }
 }

@@ -234,6 +234,18 @@ internal static class PostgresMigrations
                 cursor BIGINT NOT NULL
             );
             """),
+        (9, "cluster_attachments", """
+            -- The active-attachment registry across replicas: one row per live attachment session.
+            CREATE TABLE cluster_attachments (
+                replica_id TEXT COLLATE "C" NOT NULL,
+                session_id TEXT COLLATE "C" NOT NULL,
+                agent_id TEXT COLLATE "C" NOT NULL,
+                credential_key TEXT COLLATE "C" NOT NULL,
+                attached_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (replica_id, session_id)
+            );
+            CREATE INDEX cluster_attachments_agent ON cluster_attachments (agent_id);
+            """),
     ];
 
     private const string Lock = "SELECT pg_advisory_xact_lock(715308742994555159)";

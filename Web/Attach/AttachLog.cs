@@ -22,4 +22,7 @@ internal static partial class AttachLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "could not claim the wake of message {MessageId} for agent {AgentId}; tracking it here")]
     public static partial void ClaimFailed(ILogger log, string agentId, string messageId, Exception error);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "could not check the active attachments of agent {AgentId}")]
+    public static partial void AdmissionFailed(ILogger log, string agentId, Exception error);
 }

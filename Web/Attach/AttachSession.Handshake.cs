@@ -55,7 +55,18 @@ public sealed partial class AttachSession
         var registration = registered.Registration;
         if (registration.AgentToken is not null || (_caller.Has(Scopes.Admin) && _caller.Has(Scopes.Attach)))
             CredentialKey = registration.CredentialKey;
-        if (_g.Registry.TryAdd(registration.AgentId, this) is { } refusal) return Refuse(refusal);
+        string? refusal;
+        try
+        {
+            refusal = await _g.Registry.TryAddAsync(registration.AgentId, this, _stop.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            AttachLog.AdmissionFailed(_g.Log, registration.AgentId, e);
+            Fail("service unavailable", WebSocketCloseStatus.InternalServerError);
+            return null;
+        }
+        if (refusal is not null) return Refuse(refusal);
         AgentId = registration.AgentId;
         return registration;
     }
@@ -70,14 +81,14 @@ public sealed partial class AttachSession
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _g.Registry.Remove(registration.AgentId, this);
+            await _g.Registry.RemoveAsync(registration.AgentId, this);
             AttachLog.StreamFailed(_g.Log, registration.AgentId, e);
             Fail("service unavailable", WebSocketCloseStatus.InternalServerError);
             return null;
         }
         catch (OperationCanceledException)
         {
-            _g.Registry.Remove(registration.AgentId, this);
+            await _g.Registry.RemoveAsync(registration.AgentId, this);
             throw;
         }
     }

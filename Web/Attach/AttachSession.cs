@@ -34,6 +34,9 @@ public sealed partial class AttachSession
     /// <summary>The key the active-attachment registry compares (spec §4).</summary>
     public string CredentialKey { get; private set; }
 
+    /// <summary>This session's id in the active-attachment registry (unique within the process).</summary>
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>The identified agent, once READY.</summary>
     public string? AgentId { get; private set; }
 
@@ -99,7 +102,7 @@ public sealed partial class AttachSession
         var ending = await _ending.Task;
         // Out of the registry before the client hears the ending: a client told to resume (a slow consumer) attaches again
         // at once, and must not find this closing session still registered.
-        if (AgentId is not null) _g.Registry.Remove(AgentId, this);
+        if (AgentId is not null) await _g.Registry.RemoveAsync(AgentId, this);
         await CloseAsync(ending, reader);
         if (subscription is not null) await subscription.DisposeAsync();
         await FinishWakesAsync(ending);

@@ -1,9 +1,16 @@
+using Moltnet.Cluster;
+
 namespace Moltnet.Web.Attach;
 
-/// <summary>Live attachment sessions on this replica, per agent id (spec §4 active-attachment registry). A later session
-/// of an agent is admitted only when both it and every live one are authenticated with the same credential key.</summary>
-public sealed class AttachmentRegistry
+/// <summary>Live attachment sessions on this replica, per agent id. Admission (spec §4 active-attachment registry: a later
+/// session of an agent is admitted only when it and every live one are authenticated with the same credential key) is
+/// decided by <see cref="IAttachmentClaims"/>, which sees the sessions on every replica.</summary>
+public sealed class AttachmentRegistry(IAttachmentClaims claims)
 {
+    /// <summary>How long a session's end waits for its claim to be released (the database may be unreachable; the
+    /// replica's sweep removes a claim whose release failed).</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<AttachSession>> _byAgent = new(StringComparer.Ordinal);
     private int _count;
@@ -12,25 +19,20 @@ public sealed class AttachmentRegistry
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Admits <paramref name="session"/> or returns the refusal message.</summary>
-    public string? TryAdd(string agentId, AttachSession session)
+    public async Task<string?> TryAddAsync(string agentId, AttachSession session, CancellationToken ct)
     {
+        if (await claims.TryClaimAsync(agentId, session.Id, session.CredentialKey, ct) is { } refusal) return refusal;
         lock (_lock)
         {
-            if (_byAgent.TryGetValue(agentId, out var live) && live.Count > 0)
-            {
-                if (session.CredentialKey == Grains.Caller.AnonymousKey || live.Any(s => s.CredentialKey == Grains.Caller.AnonymousKey))
-                    return $"agent \"{agentId}\" already has an active attachment; attach with an actor credential to reconnect";
-                if (live.Any(s => s.CredentialKey != session.CredentialKey))
-                    return $"agent \"{agentId}\" is already attached with different credentials";
-            }
-            if (live is null) _byAgent[agentId] = live = [];
+            if (!_byAgent.TryGetValue(agentId, out var live)) _byAgent[agentId] = live = [];
             live.Add(session);
             _count++;
-            return null;
         }
+        return null;
     }
 
-    public void Remove(string agentId, AttachSession session)
+    /// <summary>Removes the session and releases its claim; never throws.</summary>
+    public async Task RemoveAsync(string agentId, AttachSession session)
     {
         lock (_lock)
         {
@@ -38,11 +40,14 @@ public sealed class AttachmentRegistry
             _count--;
             if (live.Count == 0) _byAgent.Remove(agentId);
         }
-    }
-
-    /// <summary>The live sessions of an agent (e.g. to close them when its token is revoked).</summary>
-    public IReadOnlyList<AttachSession> Sessions(string agentId)
-    {
-        lock (_lock) return _byAgent.TryGetValue(agentId, out var live) ? [.. live] : [];
+        try
+        {
+            using var cts = new CancellationTokenSource(ReleaseTimeout);
+            await claims.ReleaseAsync(agentId, session.Id, cts.Token);
+        }
+        catch (Exception)
+        {
+            // Left to the sweep (PostgresAttachmentClaims); an in-memory release cannot fail.
+        }
     }
 }

@@ -26,6 +26,23 @@ public sealed class AgentSocket : IAsyncDisposable
     /// <paramref name="cursor"/> when given) and waits for READY.</summary>
     public static async Task<AgentSocket> AttachAsync(ServerProcess server, string agentId, string? cursor = null)
     {
+        var (socket, ready) = await IdentifyAsync(server, agentId, cursor);
+        Assert.True((string?)ready["op"] == "READY", ready.ToJsonString());
+        return socket;
+    }
+
+    /// <summary>Attaches as <paramref name="agentId"/> expecting a refusal; returns its ERROR frame's text.</summary>
+    public static async Task<string> RefusedAsync(ServerProcess server, string agentId)
+    {
+        var (socket, answer) = await IdentifyAsync(server, agentId);
+        await using var _ = socket;
+        Assert.True((string?)answer["op"] == "ERROR", answer.ToJsonString());
+        return (string)answer["error"]!;
+    }
+
+    /// <summary>Connects and identifies; returns the socket and the answer (READY or ERROR).</summary>
+    public static async Task<(AgentSocket Socket, JsonObject Answer)> IdentifyAsync(ServerProcess server, string agentId, string? cursor = null)
+    {
         var ws = new ClientWebSocket();
         ws.Options.SetRequestHeader("Authorization", "Bearer " + Replicas.AgentsToken);
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
@@ -41,9 +58,7 @@ public sealed class AgentSocket : IAsyncDisposable
         };
         if (cursor is not null) identify["cursor"] = cursor;
         await socket.SendAsync(identify);
-        var ready = await socket.NextAsync();
-        Assert.True((string?)ready["op"] == "READY", ready.ToJsonString());
-        return socket;
+        return (socket, await socket.NextAsync());
     }
 
     /// <summary>The next frame other than PING.</summary>

@@ -7,7 +7,8 @@ namespace Moltnet.TestSupport;
 
 /// <summary>N real <c>moltnet start</c> processes (replica ids <c>r1</c>…) on loopback ports sharing one fresh PostgreSQL
 /// database, in bearer mode with an admin token and an attach token for agents <c>x</c>, <c>y</c>, <c>z</c>, and a
-/// declared room <c>lobby</c>. <c>server:</c> settings may be added (e.g. <c>wake_ack_timeout: 3s</c>).</summary>
+/// declared room <c>lobby</c>. <c>server:</c> settings may be added (e.g. <c>wake_ack_timeout: 3s</c>), and the auth mode
+/// changed (in mode <c>none</c> every caller is anonymous and the tokens are not checked).</summary>
 public sealed class Replicas : IAsyncDisposable
 {
     public const string AdminToken = "admin-secret";
@@ -18,12 +19,14 @@ public sealed class Replicas : IAsyncDisposable
     private readonly List<TempDirectory> _dirs = [];
 
     private readonly string _server;
+    private readonly string _auth;
 
-    private Replicas(PostgresCluster pg, string dsn, string server)
+    private Replicas(PostgresCluster pg, string dsn, string server, string auth)
     {
         _pg = pg;
         Dsn = dsn;
         _server = server;
+        _auth = auth;
     }
 
     public string Dsn { get; }
@@ -32,10 +35,10 @@ public sealed class Replicas : IAsyncDisposable
 
     public ServerProcess this[int i] => Servers[i];
 
-    public static async Task<Replicas> StartAsync(PostgresCluster pg, int count, string server = "")
+    public static async Task<Replicas> StartAsync(PostgresCluster pg, int count, string server = "", string auth = "bearer")
     {
         if (PostgresCluster.BinDir is null) throw new InvalidOperationException(PostgresCluster.MissingMessage);
-        var replicas = new Replicas(pg, await pg.CreateDatabaseAsync(), server);
+        var replicas = new Replicas(pg, await pg.CreateDatabaseAsync(), server, auth);
         try
         {
             // The first one migrates alone; the rest start together.
@@ -59,7 +62,7 @@ public sealed class Replicas : IAsyncDisposable
             version: moltnet.v1
             network: { id: local, name: Cluster Net }
             auth:
-              mode: bearer
+              mode: {{_auth}}
               tokens:
                 - { id: ops, value: {{AdminToken}}, scopes: [admin, observe, write] }
                 - { id: agents, value: {{AgentsToken}}, scopes: [attach], agents: [x, y, z] }
