@@ -6,8 +6,8 @@ namespace Moltnet.Faults.Tests;
 
 /// <summary>Case 13: a soak (60 s in CI, <c>MOLTNET_FAULTS_SOAK_SECONDS</c> or 10 min in long mode) at about 30% of the
 /// write capacity measured on this machine, plus 200 new connections per second (short SSE streams). Memory, open
-/// descriptors and threads stay flat; pauses (the worst <c>/healthz</c> latency per window, which a long GC pause would
-/// show) stay flat too.</summary>
+/// descriptors and threads stay flat; pauses (the worst <c>/healthz</c> latency per 2 s window, which a long GC pause would
+/// show; compared by the median window of the early and the late quarter) stay flat too.</summary>
 public sealed class SoakTests : IDisposable
 {
     private const int ConnectsPerSecond = 200;
@@ -69,8 +69,18 @@ public sealed class SoakTests : IDisposable
         Assert.True(late.Max(s => s.Stats.OpenFiles) < early.Max(s => s.Stats.OpenFiles) + 64 + ConnectsPerSecond,
             $"open descriptors grew: {early.Max(s => s.Stats.OpenFiles)} -> {late.Max(s => s.Stats.OpenFiles)}");
         Assert.True(late.Max(s => s.Stats.Threads) < early.Max(s => s.Stats.Threads) + 32, "threads grew");
-        Assert.True(late.Max(s => s.WorstProbeMs) < Math.Max(4 * early.Max(s => s.WorstProbeMs), 500), "pauses grew");
+        // Pauses that grow (a heap that grows, longer GCs) raise the worst probe of most windows; the median window of a
+        // quarter ignores a single stall of the machine, which other test assemblies share.
+        var pauseEarly = Median(early.Select(s => s.WorstProbeMs));
+        var pauseLate = Median(late.Select(s => s.WorstProbeMs));
+        Assert.True(pauseLate < Math.Max(4 * pauseEarly, 500), $"pauses grew: worst probe of the median window {pauseEarly:F0} -> {pauseLate:F0} ms");
         Assert.True(connects >= ConnectsPerSecond * FaultMode.SoakDuration.TotalSeconds * 0.5, $"only {connects} connects");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>Opens a short SSE stream (new TCP connection) 200 times per second until stopped; returns how many opened.</summary>
