@@ -11,8 +11,10 @@ namespace Moltnet.Cluster;
 /// broker's input must be exactly the log in cursor order, whoever wrote it:
 /// <list type="bullet">
 /// <item>local commits take a fast path straight to the broker when they follow the last delivered cursor;</item>
-/// <item>otherwise (another replica committed in between), and on every <c>NOTIFY moltnet_events</c> from another
-/// writer, listener reconnect or 2 s poll, the tail reads the log after the broker's last cursor and delivers that.</item>
+/// <item>otherwise (another replica committed in between) they wait, in memory, for the events before them: the tail
+/// reads the log only up to the first of them, delivers what it read and then them, and reads on after them;</item>
+/// <item>on every <c>NOTIFY moltnet_events</c> from another writer, listener reconnect or 2 s poll, the tail reads the
+/// log after the broker's last cursor and delivers that.</item>
 /// </list>
 /// It delivers only durable events: a write commits before its WAL reaches the disk (the counter row is free sooner) and
 /// is flushed right after, so a row may be visible for a moment before a database crash could no longer take it back.
@@ -26,14 +28,23 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     private const int PageSize = 256;
+
+    /// <summary>Most local commits kept waiting for earlier events; past it they are dropped and read from the log.</summary>
+    private const int MaxAhead = 1024;
+
     private readonly Lock _deliver = new();
+    private readonly Queue<IReadOnlyList<StoredEvent>> _ahead = new(); // local commits after a gap, in cursor order; under _deliver
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _catchUps;
+    private long _eventsRead;
     private long _durable;
     private volatile bool _refresh = true;
 
     /// <summary>Log reads that delivered events (remote commits, or local ones that could not take the fast path).</summary>
     public long CatchUps => Interlocked.Read(ref _catchUps);
+
+    /// <summary>Events read from the log (the local commits that waited for earlier events are not among them).</summary>
+    public long EventsRead => Interlocked.Read(ref _eventsRead);
 
     /// <summary>The newest cursor known to be durable.</summary>
     public long DurableCursor => Interlocked.Read(ref _durable);
@@ -45,13 +56,17 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
         RaiseDurable(events[^1].Cursor);
         lock (_deliver)
         {
-            if (events[0].Cursor <= broker.LastPublishedCursor + 1)
+            DeliverAhead();
+            if (_ahead.Count == 0 && events[0].Cursor <= broker.LastPublishedCursor + 1)
             {
                 broker.OnCommitted(events);
                 return;
             }
+            // Another replica's events come first: these wait until the tail has read those.
+            if (_ahead.Count >= MaxAhead) _ahead.Clear(); // the tail is stuck: it reads them from the log when it can
+            _ahead.Enqueue(events);
         }
-        Poke(); // another replica's events come first: read them (and these) from the log
+        Poke();
     }
 
     /// <summary>Asks the tail to read the log now.</summary>
@@ -112,14 +127,34 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
         }
         while (true)
         {
-            var after = broker.LastPublishedCursor;
-            var upTo = DurableCursor;
+            long after, upTo;
+            lock (_deliver)
+            {
+                DeliverAhead();
+                after = broker.LastPublishedCursor;
+                upTo = DurableCursor;
+                if (_ahead.TryPeek(out var local)) upTo = Math.Min(upTo, local[0].Cursor - 1); // the rest is in memory
+            }
             if (upTo <= after) return;
             var page = await store.ReadEventsAsync(after, upTo, PageSize, ct);
             if (page.Count == 0) return;
             lock (_deliver) broker.OnCommitted(page);
             Interlocked.Increment(ref _catchUps);
-            if (page.Count < PageSize) return;
+            Interlocked.Add(ref _eventsRead, page.Count);
+            if (page.Count < PageSize && page[^1].Cursor < upTo) return; // not visible yet: the next poke reads on
+        }
+    }
+
+    /// <summary>Delivers the waiting local commits that now follow the broker's last cursor, and drops those a log read
+    /// delivered already (a read can overtake a commit's arrival here). Under <see cref="_deliver"/>.</summary>
+    private void DeliverAhead()
+    {
+        while (_ahead.TryPeek(out var local))
+        {
+            var last = broker.LastPublishedCursor;
+            if (local[0].Cursor > last + 1) return;
+            _ahead.Dequeue();
+            if (local[^1].Cursor > last) broker.OnCommitted(local); // the broker skips what it has published
         }
     }
 

@@ -69,9 +69,10 @@ public sealed class LogTailTests
         var local = await CommitAsync(store, 3, 2);  // ours, after theirs: durable, and so is theirs
 
         tail.OnCommitted(local);
-        Assert.Equal(0, broker.LastPublishedCursor); // not in order: the tail reads the log
+        Assert.Equal(0, broker.LastPublishedCursor); // not in order: the tail reads the earlier ones from the log
         await tail.CatchUpAsync(Ct);
         Assert.Equal(local[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(remote.Count, tail.EventsRead); // ours came from memory
         Assert.Equal(remote[0].Cursor, (await store.ReadEventsAsync(0, local[^1].Cursor, 1, Ct))[0].Cursor);
 
         var next = await CommitAsync(store, 5, 1);
@@ -92,5 +93,58 @@ public sealed class LogTailTests
         tail.OnCommitted(own);
         Assert.Equal(own[^1].Cursor, broker.LastPublishedCursor);
         Assert.Equal(0, tail.CatchUps);
+    }
+
+    [Fact]
+    public async Task A_local_commit_between_remote_ones_is_delivered_in_order_without_reading_it_back()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        await using var sub = await broker.SubscribeAsync(null, Ct);
+        await CommitAsync(store, 1, 2);              // another replica's
+        var local = await CommitAsync(store, 3, 2);  // ours
+        var later = await CommitAsync(store, 5, 2);  // another replica's, after ours
+
+        tail.OnCommitted(local);
+        tail.Notified(later[^1].Cursor);
+        await tail.CatchUpAsync(Ct);
+
+        Assert.Equal(later[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(4, tail.EventsRead); // the two before ours and the two after: a read each
+        Assert.Equal(2, tail.CatchUps);
+        var received = await ReadAsync(sub, 6);
+        Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6"], received);
+    }
+
+    [Fact]
+    public async Task A_local_commit_a_log_read_delivered_first_does_not_hold_back_the_next_one()
+    {
+        var (store, broker, tail) = await CreateAsync();
+        await using var sub = await broker.SubscribeAsync(null, Ct);
+        await CommitAsync(store, 1, 2);
+        var local = await CommitAsync(store, 3, 2);
+        tail.Notified(local[^1].Cursor); // announced (and read) before the writer's own callback got here
+        await tail.CatchUpAsync(Ct);
+        Assert.Equal(local[^1].Cursor, broker.LastPublishedCursor);
+
+        tail.OnCommitted(local); // nothing left to deliver
+        var next = await CommitAsync(store, 5, 1);
+        tail.OnCommitted(next); // in order: straight to the broker, no read
+        Assert.Equal(next[0].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(1, tail.CatchUps);
+        Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4", "evt_5"], await ReadAsync(sub, 5));
+    }
+
+    /// <summary>The ids of the first <paramref name="count"/> events the subscription receives.</summary>
+    private static async Task<string[]> ReadAsync(IEventSubscription sub, int count)
+    {
+        var ids = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var item in sub.ReadAllAsync(cts.Token))
+        {
+            Assert.False(item.Lagged);
+            if (item.Event is { } e) ids.Add(e.Id);
+            if (ids.Count == count) break;
+        }
+        return [.. ids];
     }
 }
