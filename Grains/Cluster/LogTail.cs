@@ -40,7 +40,8 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
     private long _durable;
     private volatile bool _refresh = true;
 
-    /// <summary>Log reads that delivered events (remote commits, or local ones that could not take the fast path).</summary>
+    /// <summary>Log reads that delivered events (other replicas' commits; local ones only when a read overtook their arrival
+    /// here or the tail fell <see cref="MaxAhead"/> commits behind).</summary>
     public long CatchUps => Interlocked.Read(ref _catchUps);
 
     /// <summary>Events read from the log (the local commits that waited for earlier events are not among them).</summary>
