@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moltnet.Cluster;
 using Moltnet.Configuration;
@@ -16,11 +18,12 @@ public sealed class LogTailTests
 
     private sealed record Setup(MemoryStore Store, EventBroker Broker, LogTail Tail);
 
-    private static async Task<Setup> CreateAsync()
+    /// <param name="readThrough">The store the tail reads through (by default the memory store itself).</param>
+    private static async Task<Setup> CreateAsync(Func<MemoryStore, IMoltnetStore>? readThrough = null)
     {
         var store = new MemoryStore();
         var broker = new EventBroker(store, new NetworkContext(MoltnetConfig.Default, TimeProvider.System), new BrokerOptions(64));
-        var tail = new LogTail(store, broker, TimeProvider.System, NullLogger<LogTail>.Instance);
+        var tail = new LogTail(readThrough?.Invoke(store) ?? store, broker, TimeProvider.System, NullLogger<LogTail>.Instance);
         await tail.CatchUpAsync(Ct); // the first catch-up asks the store how far the (empty) log is durable
         return new Setup(store, broker, tail);
     }
@@ -132,6 +135,98 @@ public sealed class LogTailTests
         Assert.Equal(next[0].Cursor, broker.LastPublishedCursor);
         Assert.Equal(1, tail.CatchUps);
         Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4", "evt_5"], await ReadAsync(sub, 5));
+    }
+
+    [Fact]
+    public async Task A_local_commit_that_arrives_while_a_read_is_in_flight_waits_for_it_and_follows_in_order()
+    {
+        PausedReads paused = null!;
+        var (store, broker, tail) = await CreateAsync(s => (paused = PausedReads.Over(s)).Store);
+        await using var sub = await broker.SubscribeAsync(null, Ct);
+        var remote = await CommitAsync(store, 1, 2);
+        tail.Notified(remote[^1].Cursor);
+        var reading = tail.CatchUpAsync(Ct);
+        await paused.Started.Task; // the read is on its way: up to the remote commit only
+
+        var local = await CommitAsync(store, 3, 2);
+        tail.OnCommitted(local); // after a gap the broker has not closed yet: waits in memory
+        Assert.Equal(0, broker.LastPublishedCursor);
+        paused.Gate.SetResult();
+        await reading;
+
+        Assert.Equal(local[^1].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(remote.Count, tail.EventsRead); // ours came from memory, after theirs
+        Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4"], await ReadAsync(sub, 4));
+    }
+
+    [Fact]
+    public async Task A_read_in_flight_that_returns_a_local_commit_first_delivers_it_once()
+    {
+        PausedReads paused = null!;
+        var (store, broker, tail) = await CreateAsync(s => (paused = PausedReads.Over(s)).Store);
+        await using var sub = await broker.SubscribeAsync(null, Ct);
+        await CommitAsync(store, 1, 2);              // another replica's
+        var local = await CommitAsync(store, 3, 2);  // ours
+        var later = await CommitAsync(store, 5, 2);  // another replica's, announced before ours reached the tail
+        tail.Notified(later[^1].Cursor);
+        var reading = tail.CatchUpAsync(Ct);
+        await paused.Started.Task; // reads up to the later commit, ours included
+
+        tail.OnCommitted(local); // waits in memory: the read in flight delivers it first, so it is dropped then
+        paused.Gate.SetResult();
+        await reading;
+        var next = await CommitAsync(store, 7, 1);
+        tail.OnCommitted(next); // nothing is left waiting: straight to the broker
+
+        Assert.Equal(next[0].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(1, tail.CatchUps);
+        Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7"], await ReadAsync(sub, 7));
+    }
+
+    /// <summary>A store whose log reads (<see cref="IMoltnetStore.ReadEventsAsync"/>) wait for <see cref="Gate"/>;
+    /// everything else goes straight to the memory store. The read happens when the gate opens, so it sees what was
+    /// committed by then, as a query that reaches the database late would.</summary>
+    public class PausedReads : DispatchProxy
+    {
+        private MemoryStore _inner = null!;
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>This proxy as the store it stands in for.</summary>
+        public IMoltnetStore Store => (IMoltnetStore)(object)this;
+
+        /// <summary>A proxy over <paramref name="inner"/>.</summary>
+        public static PausedReads Over(MemoryStore inner)
+        {
+            var paused = (PausedReads)(object)Create<IMoltnetStore, PausedReads>();
+            paused._inner = inner;
+            return paused;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args) =>
+            method!.Name == nameof(IMoltnetStore.ReadEventsAsync) ? ReadAsync(method, args) : Call(method, args);
+
+        private async Task<IReadOnlyList<StoredEvent>> ReadAsync(MethodInfo method, object?[]? args)
+        {
+            Started.TrySetResult();
+            await Gate.Task;
+            return await (Task<IReadOnlyList<StoredEvent>>)Call(method, args)!;
+        }
+
+        private object? Call(MethodInfo method, object?[]? args)
+        {
+            try
+            {
+                return method.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException e)
+            {
+                ExceptionDispatchInfo.Throw(e.InnerException!);
+                throw;
+            }
+        }
     }
 
     /// <summary>The ids of the first <paramref name="count"/> events the subscription receives.</summary>
