@@ -18,7 +18,8 @@ internal sealed record BenchOptions
           --warmup S            unmeasured seconds of the same load before measuring (default 5: the server's JIT
                                 is still tiering up for the first seconds; cluster: 20, three replicas tier up on a
                                 third of the CPU each)
-          --writers N           ingest, peers-ingest: concurrent writers / publishes in flight (default 64)
+          --writers N           ingest, peers-ingest: concurrent writers / publishes in flight (default 64); cluster:
+                                the first level of its sweep
           --observers K         SSE observers (ingest default 0, latency default 100)
           --rate R              latency: messages per second, paced open-loop (default 1000)
           --connections N       latency: HTTP connections for the sender (default 64)

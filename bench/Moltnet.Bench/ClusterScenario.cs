@@ -6,10 +6,11 @@ namespace Moltnet.Bench;
 /// <summary><c>cluster</c>: 1 and then 3 replicas (<c>moltnet start</c> processes) on one PostgreSQL database the bench
 /// starts. Two phases per setup, each on the same replicas:
 /// <list type="bullet">
-/// <item>throughput: <c>--writers</c> closed-loop writers spread round-robin over the replicas; <c>--observers</c> SSE
-/// observers (default 3) spread round-robin over the replicas, each of which must receive every accepted message. The
-/// observers are the same in both setups, so both serve the same workload: with 3 replicas there is one on each, with 1
-/// all three are on it;</item>
+/// <item>throughput: closed-loop writers spread round-robin over the replicas, at <c>--writers</c>, then 4 times as many,
+/// then twice as many again while that raised the peak (<see cref="NextLevel"/>); a setup's throughput is its peak.
+/// <c>--observers</c> SSE observers (default 3) spread round-robin over the replicas, each of which must receive every
+/// accepted message. The observers are the same in both setups, so both serve the same workload: with 3 replicas there
+/// is one on each, with 1 all three are on it;</item>
 /// <item>latency: messages sent open-loop at a fixed rate round-robin over the replicas; for every (message, observer on
 /// a <em>different</em> replica) pair, the time from issuing the POST to reading the event (with one replica: the
 /// observer on the same one, the baseline).</item>
@@ -35,7 +36,30 @@ internal static class ClusterScenario
     /// <summary>The longest the throughput phase waits for the JIT (three replicas on 2 cores took 47–66 s).</summary>
     private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(180);
 
-    private sealed record Setup(int Replicas, double Accepted, long Missing, int Errors, double P50, double P99, double Max, long LatencyMissing, string Cpu);
+    /// <summary>Most closed-loop writers of a level, as a multiple of <c>--writers</c>.</summary>
+    private const int MaxLevelFactor = 16;
+
+    /// <summary>The closed-loop writer count after <paramref name="done"/>, or null when the sweep is over. A closed loop
+    /// measures throughput only where the setup is saturated: below that, accepted msg/s is writers ÷ latency (one replica
+    /// at 64 writers uses 1.5 of 2 cores, bounded by its writer's commit round trip), so each setup is driven from
+    /// <c>--writers</c> up (4×, then doubling while a level raises the peak, at most <see cref="MaxLevelFactor"/>×) and
+    /// compared at its peak.</summary>
+    private static int? NextLevel(BenchOptions o, List<Level> done)
+    {
+        var next = done.Count == 1 ? o.Writers * 4 : done[^1].Writers * 2;
+        var rising = done.Count == 1 || done[^1].PerSecond >= done.SkipLast(1).Max(l => l.PerSecond);
+        return rising && next <= o.Writers * MaxLevelFactor ? next : null;
+    }
+
+    private static string LevelsText(BenchOptions o) => $"{o.Writers}, {o.Writers * 4}, then doubling while the peak rises (≤ {o.Writers * MaxLevelFactor})";
+
+    /// <summary>Warm-up at each level after the first, before its window opens.</summary>
+    private static readonly TimeSpan LevelWarmup = TimeSpan.FromSeconds(5);
+
+    private sealed record Setup(int Replicas, List<Level> Levels, long Missing, int Errors, double P50, double P99, double Max, long LatencyMissing)
+    {
+        public Level Peak => Levels.MaxBy(l => l.PerSecond)!;
+    }
 
     public static async Task<List<ScenarioResult>> RunAsync(BenchOptions o, CancellationToken ct)
     {
@@ -54,13 +78,15 @@ internal static class ClusterScenario
         }
         var one = setups[0];
         var three = setups[1];
-        var ratio = three.Accepted / Math.Max(one.Accepted, 1e-9);
+        var ratio = three.Peak.PerSecond / Math.Max(one.Peak.PerSecond, 1e-9);
+        var atFirst = three.Levels[0].PerSecond / Math.Max(one.Levels[0].PerSecond, 1e-9);
         var added = three.P99 - one.P99;
         var honest = setups.All(s => s.Missing == 0 && s.LatencyMissing == 0 && s.Errors == 0);
         results.Add(new ScenarioResult("cluster: 3 vs 1 replica",
-            $"postgres, {o.Writers} writers / {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers",
+            $"postgres, {LevelsText(o)} writers / {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers",
             [
-                new("throughput 3 ÷ 1", $"{ratio:0.00}× ({Stats.Count(three.Accepted)} vs {Stats.Count(one.Accepted)} msg/s)"),
+                new("throughput 3 ÷ 1 (peak vs peak)", $"{ratio:0.00}× ({Stats.Count(three.Peak.PerSecond)} at {three.Peak.Writers} writers vs {Stats.Count(one.Peak.PerSecond)} at {one.Peak.Writers})"),
+                new($"at {o.Writers} writers", $"{atFirst:0.00}× ({Stats.Count(three.Levels[0].PerSecond)} vs {Stats.Count(one.Levels[0].PerSecond)} msg/s)"),
                 new("added p99 (cross-replica − single)", $"{Stats.Ms(added)} ({Stats.Ms(three.P99)} vs {Stats.Ms(one.P99)})"),
             ],
             $"≥ 1.0× throughput; added p99 ≤ {AddedP99TargetMs:0} ms; every delivery",
@@ -71,7 +97,7 @@ internal static class ClusterScenario
 
     private static async Task<(Setup, ScenarioResult)> RunSetupAsync(BenchOptions o, PgServer pg, string dll, int n, int rate, CancellationToken ct)
     {
-        var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {o.Writers} writers then {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers over the replicas, {o.Duration} s each (+{o.Warmup} s warm-up, for throughput at least that and until the JIT settles)";
+        var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {LevelsText(o)} writers, then {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers over the replicas, {o.Duration} s each (+{o.Warmup} s warm-up, for throughput at least that and until the JIT settles)";
         Console.WriteLine($"cluster: {parameters}");
         var dsn = await pg.CreateDatabaseAsync($"bench_{n}_{BenchHttp.NewRunTag()}", ct);
         var hosts = new List<ServerHost>();
@@ -81,26 +107,28 @@ internal static class ClusterScenario
             hosts.AddRange(await Task.WhenAll(Enumerable.Range(2, n - 1).Select(i => StartReplicaAsync(o, dll, dsn, i, ct))));
             using (var admin = BenchHttp.Client(hosts[0].Url, 2, TimeSpan.FromSeconds(30))) await BenchHttp.EnsureRoomsAsync(admin, 1, ct);
 
-            var (accepted, missing, errors, cpu, warmup) = await ThroughputAsync(o, hosts, ct);
+            var (levels, missing, errors, warmup) = await ThroughputAsync(o, hosts, ct);
+            await pg.CheckpointAsync(ct);
             var (p50, p99, max, latencyMissing, latencyErrors, pairs, answers) = await LatencyAsync(o, hosts, rate, ct);
-            var setup = new Setup(n, accepted, missing, errors + latencyErrors, p50, p99, max, latencyMissing, cpu);
+            var setup = new Setup(n, levels, missing, errors + latencyErrors, p50, p99, max, latencyMissing);
             var figures = new List<Figure>
             {
-                new("accepted", $"{Stats.Count(accepted)} msg/s"),
+                new("accepted (peak)", $"{Stats.Count(setup.Peak.PerSecond)} msg/s at {setup.Peak.Writers} writers"),
+                new("accepted by writers", string.Join(" · ", levels.Select(l => $"{l.Writers}: {Stats.Count(l.PerSecond)}")) + " msg/s"),
                 new("deliveries", missing == 0 ? "all, on every replica" : $"{Stats.Count(missing)} MISSING"),
                 new("errors", (errors + latencyErrors).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new(n == 1 ? "delivery p50 / p99 / max (same replica)" : "delivery p50 / p99 / max (cross-replica)",
                     $"{Stats.Ms(p50)} / {Stats.Ms(p99)} / {Stats.Ms(max)}"),
                 new("202 latency p50 / p99 (latency phase)", answers),
                 new("missing deliveries (latency)", Stats.Count(latencyMissing)),
-                new("cpu (throughput window)", cpu),
+                new("cpu (peak window)", setup.Peak.Cpu),
                 new("throughput warm-up", warmup),
             };
             List<string> details = [$"{Stats.Count(pairs)} (message, observer) pairs measured for latency"];
             foreach (var h in hosts) details.Add($"{h.Url}: stopped, exit code {await h.StopAsync()}");
             return (setup, new ScenarioResult($"cluster ({n} replica{(n == 1 ? "" : "s")})", parameters, figures, null, null, details)
             {
-                Throughput = accepted,
+                Throughput = setup.Peak.PerSecond,
                 ServerLog = string.Join("\n---\n", hosts.Select(h => h.LogDigest())),
             });
         }
@@ -117,60 +145,77 @@ internal static class ClusterScenario
             ["MOLTNET_REPLICA_ID"] = $"bench-r{i}",
         });
 
-    private static async Task<(double PerSecond, long Missing, int Errors, string Cpu, string Warmup)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
+    /// <summary>One closed-loop level of the throughput phase: accepted msg/s in its window and the CPU over it.</summary>
+    private sealed record Level(int Writers, double PerSecond, string Cpu);
+
+    /// <summary>The throughput phase: each level of <see cref="NextLevel"/> in turn on the same replicas and observers (the first
+    /// after the JIT warm-up, the others after <see cref="LevelWarmup"/> at their own level), then every observer must
+    /// have received every accepted message.</summary>
+    private static async Task<(List<Level> Levels, long Missing, int Errors, string Warmup)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
     {
         var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
         var groups = await ObserversAsync(o, hosts, prefix, ct);
-        var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Writers, TimeSpan.FromSeconds(30))).ToList();
+        var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Writers * MaxLevelFactor, TimeSpan.FromSeconds(30))).ToList();
         try
         {
             var text = BenchHttp.Payload(o.Payload);
             var seq = -1L;
             var errors = 0;
-            // The window opens when the warm-up ends (the JIT has settled), so the writers read its bounds as they go.
-            var measureFrom = long.MaxValue;
-            var measureTo = long.MaxValue;
-            var writers = Task.WhenAll(Enumerable.Range(0, o.Writers).Select(w => Task.Run(async () =>
+            var all = new List<long>();
+            var results = new List<Level>();
+            var warmup = "";
+            for (int? level = o.Writers; level is { } writerCount; level = NextLevel(o, results))
             {
-                var http = clients[w % clients.Count];
-                var accepted = new List<long>();
-                var inWindow = 0L;
-                while (Stopwatch.GetTimestamp() is var t0 && t0 < Volatile.Read(ref measureTo))
+                // The window opens when the warm-up ends, so the writers read its bounds as they go.
+                var measureFrom = long.MaxValue;
+                var measureTo = long.MaxValue;
+                var writers = Task.WhenAll(Enumerable.Range(0, writerCount).Select(w => Task.Run(async () =>
                 {
-                    var s = Interlocked.Increment(ref seq);
-                    using var request = BenchHttp.PostMessage(prefix, s, text, 1);
-                    try
+                    var http = clients[w % clients.Count];
+                    var accepted = new List<long>();
+                    var inWindow = 0L;
+                    while (Stopwatch.GetTimestamp() is var t0 && t0 < Volatile.Read(ref measureTo))
                     {
-                        using var response = await http.SendAsync(request, ct);
-                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        var s = Interlocked.Increment(ref seq);
+                        using var request = BenchHttp.PostMessage(prefix, s, text, 1);
+                        try
                         {
-                            accepted.Add(s);
-                            if (t0 >= Volatile.Read(ref measureFrom)) inWindow++;
-                            continue;
+                            using var response = await http.SendAsync(request, ct);
+                            if (response.StatusCode == HttpStatusCode.Accepted)
+                            {
+                                accepted.Add(s);
+                                if (t0 >= Volatile.Read(ref measureFrom)) inWindow++;
+                                continue;
+                            }
                         }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                        {
+                        }
+                        Interlocked.Increment(ref errors);
+                        await Task.Delay(10, ct);
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-                    {
-                    }
-                    Interlocked.Increment(ref errors);
-                    await Task.Delay(10, ct);
+                    return (accepted, inWindow);
+                }, ct)));
+                if (results.Count == 0)
+                {
+                    var (took, settled) = await JitSettle.WaitAsync(hosts, TimeSpan.FromSeconds(o.Warmup), MaxWarmup, ct);
+                    warmup = $"{took.TotalSeconds:0} s{(settled ? ", until the JIT settled" : $", JIT still compiling at the {MaxWarmup.TotalSeconds:0} s cap")}";
+                    Console.WriteLine($"  throughput: warmed up for {took.TotalSeconds:0} s{(settled ? "" : " (the JIT had not settled)")}");
                 }
-                return (accepted, inWindow);
-            }, ct)));
-            var (took, settled) = await JitSettle.WaitAsync(hosts, TimeSpan.FromSeconds(o.Warmup), MaxWarmup, ct);
-            var from = Stopwatch.GetTimestamp();
-            var to = from + o.Duration * Stopwatch.Frequency;
-            Volatile.Write(ref measureTo, to);
-            Volatile.Write(ref measureFrom, from);
-            var cpu = CpuAsync(hosts, from, to, ct);
-            Console.WriteLine($"  throughput: warmed up for {took.TotalSeconds:0} s{(settled ? "" : " (the JIT had not settled)")}, measuring {o.Duration} s");
-            var perWriter = await writers;
-            var cpuText = await cpu;
-            var all = perWriter.SelectMany(w => w.accepted).ToList();
+                else await Task.Delay(LevelWarmup, ct);
+                var from = Stopwatch.GetTimestamp();
+                var to = from + o.Duration * Stopwatch.Frequency;
+                Volatile.Write(ref measureTo, to);
+                Volatile.Write(ref measureFrom, from);
+                var cpu = CpuAsync(hosts, from, to, ct);
+                Console.WriteLine($"  throughput: {writerCount} writers, measuring {o.Duration} s");
+                var perWriter = await writers;
+                results.Add(new Level(writerCount, perWriter.Sum(w => w.inWindow) / (double)o.Duration, await cpu));
+                foreach (var w in perWriter) all.AddRange(w.accepted);
+            }
             foreach (var g in groups) await g.DrainAsync(all.Count, TimeSpan.FromSeconds(15), ct);
             var missing = groups.Sum(g => g.MissingDeliveries(all));
-            var warmup = $"{took.TotalSeconds:0} s{(settled ? ", until the JIT settled" : $", JIT still compiling at the {MaxWarmup.TotalSeconds:0} s cap")}";
-            return (perWriter.Sum(w => w.inWindow) / (double)o.Duration, missing, errors, cpuText, warmup);
+            return (results, missing, errors, warmup);
         }
         finally
         {
