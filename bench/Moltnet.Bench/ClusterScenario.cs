@@ -158,44 +158,13 @@ internal static class ClusterScenario
         var clients = hosts.Select(h => BenchHttp.Client(h.Url, o.Writers * MaxLevelFactor, TimeSpan.FromSeconds(30))).ToList();
         try
         {
-            var text = BenchHttp.Payload(o.Payload);
-            var seq = -1L;
-            var errors = 0;
+            var loop = new ClosedLoop(clients, prefix, BenchHttp.Payload(o.Payload), ct);
             var all = new List<long>();
             var results = new List<Level>();
             var warmup = "";
             for (int? level = o.Writers; level is { } writerCount; level = NextLevel(o, results))
             {
-                // The window opens when the warm-up ends, so the writers read its bounds as they go.
-                var measureFrom = long.MaxValue;
-                var measureTo = long.MaxValue;
-                var writers = Task.WhenAll(Enumerable.Range(0, writerCount).Select(w => Task.Run(async () =>
-                {
-                    var http = clients[w % clients.Count];
-                    var accepted = new List<long>();
-                    var inWindow = 0L;
-                    while (Stopwatch.GetTimestamp() is var t0 && t0 < Volatile.Read(ref measureTo))
-                    {
-                        var s = Interlocked.Increment(ref seq);
-                        using var request = BenchHttp.PostMessage(prefix, s, text, 1);
-                        try
-                        {
-                            using var response = await http.SendAsync(request, ct);
-                            if (response.StatusCode == HttpStatusCode.Accepted)
-                            {
-                                accepted.Add(s);
-                                if (t0 >= Volatile.Read(ref measureFrom)) inWindow++;
-                                continue;
-                            }
-                        }
-                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-                        {
-                        }
-                        Interlocked.Increment(ref errors);
-                        await Task.Delay(10, ct);
-                    }
-                    return (accepted, inWindow);
-                }, ct)));
+                var writers = loop.Start(writerCount);
                 if (results.Count == 0)
                 {
                     var (took, settled) = await JitSettle.WaitAsync(hosts, TimeSpan.FromSeconds(o.Warmup), MaxWarmup, ct);
@@ -203,24 +172,79 @@ internal static class ClusterScenario
                     Console.WriteLine($"  throughput: warmed up for {took.TotalSeconds:0} s{(settled ? "" : " (the JIT had not settled)")}");
                 }
                 else await Task.Delay(LevelWarmup, ct);
-                var from = Stopwatch.GetTimestamp();
-                var to = from + o.Duration * Stopwatch.Frequency;
-                Volatile.Write(ref measureTo, to);
-                Volatile.Write(ref measureFrom, from);
+                var (from, to) = loop.Open(o.Duration);
                 var cpu = CpuAsync(hosts, from, to, ct);
                 Console.WriteLine($"  throughput: {writerCount} writers, measuring {o.Duration} s");
                 var perWriter = await writers;
-                results.Add(new Level(writerCount, perWriter.Sum(w => w.inWindow) / (double)o.Duration, await cpu));
-                foreach (var w in perWriter) all.AddRange(w.accepted);
+                results.Add(new Level(writerCount, perWriter.Sum(w => w.InWindow) / (double)o.Duration, await cpu));
+                foreach (var w in perWriter) all.AddRange(w.Accepted);
             }
             foreach (var g in groups) await g.DrainAsync(all.Count, TimeSpan.FromSeconds(15), ct);
             var missing = groups.Sum(g => g.MissingDeliveries(all));
-            return (results, missing, errors, warmup);
+            return (results, missing, loop.Errors, warmup);
         }
         finally
         {
             foreach (var g in groups) await g.DisposeAsync();
             foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    /// <summary>The closed-loop writers of the throughput phase: each posts the next message as soon as its last one is
+    /// answered, until the level's window closes. Message numbers and errors run on across levels.</summary>
+    private sealed class ClosedLoop(List<HttpClient> clients, string prefix, string text, CancellationToken ct)
+    {
+        private long _seq = -1;
+        private int _errors;
+        private long _from;
+        private long _to;
+
+        public int Errors => Volatile.Read(ref _errors);
+
+        /// <summary>Starts a level of <paramref name="writerCount"/> writers (the previous level's have ended). They run
+        /// until <see cref="Open"/> has opened their window and it has closed.</summary>
+        public Task<(List<long> Accepted, long InWindow)[]> Start(int writerCount)
+        {
+            Volatile.Write(ref _to, long.MaxValue);
+            Volatile.Write(ref _from, long.MaxValue);
+            return Task.WhenAll(Enumerable.Range(0, writerCount).Select(w => Task.Run(() => WriteAsync(clients[w % clients.Count]), ct)));
+        }
+
+        /// <summary>Opens the measured window now, for <paramref name="seconds"/>; the writers read its bounds as they go.</summary>
+        public (long From, long To) Open(int seconds)
+        {
+            var from = Stopwatch.GetTimestamp();
+            var to = from + seconds * Stopwatch.Frequency;
+            Volatile.Write(ref _to, to);
+            Volatile.Write(ref _from, from);
+            return (from, to);
+        }
+
+        private async Task<(List<long> Accepted, long InWindow)> WriteAsync(HttpClient http)
+        {
+            var accepted = new List<long>();
+            var inWindow = 0L;
+            while (Stopwatch.GetTimestamp() is var t0 && t0 < Volatile.Read(ref _to))
+            {
+                var s = Interlocked.Increment(ref _seq);
+                using var request = BenchHttp.PostMessage(prefix, s, text, 1);
+                try
+                {
+                    using var response = await http.SendAsync(request, ct);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        accepted.Add(s);
+                        if (t0 >= Volatile.Read(ref _from)) inWindow++;
+                        continue;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                }
+                Interlocked.Increment(ref _errors);
+                await Task.Delay(10, ct);
+            }
+            return (accepted, inWindow);
         }
     }
 

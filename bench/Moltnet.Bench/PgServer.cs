@@ -36,16 +36,18 @@ internal sealed class PgServer : IAsyncDisposable
     /// <summary>Creates an empty database and returns its DSN.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct)
     {
-        await RunPgAsync("psql", ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres",
-            "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE {name}"], ct);
+        await PsqlAsync($"CREATE DATABASE {name}", ct);
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
 
     /// <summary>Writes every dirty page and starts the next checkpoint cycle afresh, so the WAL a heavy phase wrote does not
     /// set off a checkpoint (and its slow fsyncs) in the middle of the next phase.</summary>
-    public Task CheckpointAsync(CancellationToken ct) =>
+    public Task CheckpointAsync(CancellationToken ct) => PsqlAsync("CHECKPOINT", ct);
+
+    /// <summary>Runs one statement as <c>postgres</c> in the <c>postgres</c> database; fails on an SQL error.</summary>
+    private Task PsqlAsync(string sql, CancellationToken ct) =>
         RunPgAsync("psql", ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres",
-            "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", "CHECKPOINT"], ct);
+            "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], ct);
 
     public async ValueTask DisposeAsync()
     {
