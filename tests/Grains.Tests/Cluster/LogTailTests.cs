@@ -19,10 +19,11 @@ public sealed class LogTailTests
     private sealed record Setup(MemoryStore Store, EventBroker Broker, LogTail Tail);
 
     /// <param name="readThrough">The store the tail reads through (by default the memory store itself).</param>
-    private static async Task<Setup> CreateAsync(Func<MemoryStore, IMoltnetStore>? readThrough = null)
+    /// <param name="subscriberQueue">Events a subscription may have waiting before it lags.</param>
+    private static async Task<Setup> CreateAsync(Func<MemoryStore, IMoltnetStore>? readThrough = null, int subscriberQueue = 64)
     {
         var store = new MemoryStore();
-        var broker = new EventBroker(store, new NetworkContext(MoltnetConfig.Default, TimeProvider.System), new BrokerOptions(64));
+        var broker = new EventBroker(store, new NetworkContext(MoltnetConfig.Default, TimeProvider.System), new BrokerOptions(subscriberQueue));
         var tail = new LogTail(readThrough?.Invoke(store) ?? store, broker, TimeProvider.System, NullLogger<LogTail>.Instance);
         await tail.CatchUpAsync(Ct); // the first catch-up asks the store how far the (empty) log is durable
         return new Setup(store, broker, tail);
@@ -181,6 +182,24 @@ public sealed class LogTailTests
         Assert.Equal(next[0].Cursor, broker.LastPublishedCursor);
         Assert.Equal(1, tail.CatchUps);
         Assert.Equal(["evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7"], await ReadAsync(sub, 7));
+    }
+
+    [Fact]
+    public async Task Local_commits_past_the_waiting_bound_are_read_from_the_log_instead()
+    {
+        var (store, broker, tail) = await CreateAsync(subscriberQueue: 2048);
+        await using var sub = await broker.SubscribeAsync(null, Ct);
+        await CommitAsync(store, 1, 1); // another replica's, not read yet: every local commit after it waits
+        var locals = new List<IReadOnlyList<StoredEvent>>();
+        for (var i = 2; i <= 1026; i++) locals.Add(await CommitAsync(store, i, 1));
+
+        foreach (var local in locals) tail.OnCommitted(local); // the 1,025th finds 1,024 waiting: they are let go
+        await tail.CatchUpAsync(Ct);
+
+        Assert.Equal(locals[^1][0].Cursor, broker.LastPublishedCursor);
+        Assert.Equal(1 + 1024, tail.EventsRead); // the remote one and the let-go ones; the last came from memory
+        var received = await ReadAsync(sub, 1026);
+        Assert.Equal(Enumerable.Range(1, 1026).Select(i => $"evt_{i}"), received);
     }
 
     /// <summary>A store whose log reads (<see cref="IMoltnetStore.ReadEventsAsync"/>) wait for <see cref="Gate"/>;
