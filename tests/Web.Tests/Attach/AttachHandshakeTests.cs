@@ -156,15 +156,22 @@ public sealed class AttachHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Answering_pings_keeps_the_session_alive()
     {
-        _server.Services.GetRequiredService<AttachOptions>().HeartbeatInterval = TimeSpan.FromMilliseconds(300);
+        // Read timeout 2 s (twice the interval), pings every 0.5 s: the session outlives two read timeouts only because
+        // the pongs count as reads. A shorter interval made the test depend on the loaded CI machine answering in 0.6 s.
+        var options = _server.Services.GetRequiredService<AttachOptions>();
+        options.HeartbeatInterval = TimeSpan.FromSeconds(1);
         var (c, _) = await AttachClient.AttachAsync(_server.Url, "lively");
         await using var _c = c;
-        var until = DateTime.UtcNow.AddSeconds(1.5);
+        var until = DateTime.UtcNow + options.ReadTimeout * 2.25;
+        var pongs = 0;
         while (DateTime.UtcNow < until)
         {
             var f = await c.ReceiveAsync();
-            if ((string?)f["op"] == "PING") await c.SendAsync("""{"op":"PONG"}""");
+            if ((string?)f["op"] != "PING") continue;
+            await c.SendAsync("""{"op":"PONG"}""");
+            pongs++;
         }
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, c.Socket.State);
+        Assert.True(pongs >= 3, $"{pongs} pings in {options.ReadTimeout * 2.25}");
     }
 }
