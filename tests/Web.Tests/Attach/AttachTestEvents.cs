@@ -1,30 +1,24 @@
 using System.Text.Json.Nodes;
-using Moltnet.Grains;
+using Moltnet.Grains.Storage;
 
 namespace Moltnet.Web.Tests.Attach;
 
-/// <summary>Reads the server's durable event log through its feed (from the start) to find appended events.</summary>
+/// <summary>Reads the server's durable event log (its store) to find appended events.</summary>
 public static class AttachTestEvents
 {
-    /// <summary>All events from the beginning of the log until no more arrive for a moment.</summary>
-    public static async Task<List<JsonObject>> AllAsync(TestServer server, TimeSpan? quiet = null)
+    /// <summary>Every event the log holds now, oldest first. Read from the store page by page rather than from the live
+    /// feed until it goes quiet for a moment, so a busy machine cannot cut the list short.</summary>
+    public static async Task<List<JsonObject>> AllAsync(TestServer server)
     {
-        var feed = (IEventFeed)server.Services.GetService(typeof(IEventFeed))!;
+        var store = (IMoltnetStore)server.Services.GetService(typeof(IMoltnetStore))!;
         var result = new List<JsonObject>();
-        await using var sub = await feed.SubscribeAsync("evt_gap_start", CancellationToken.None);
-        using var cts = new CancellationTokenSource();
-        await using var items = sub.ReadAllAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        var after = 0L;
         while (true)
         {
-            var next = items.MoveNextAsync().AsTask();
-            if (await Task.WhenAny(next, Task.Delay(quiet ?? TimeSpan.FromMilliseconds(300))) != next)
-            {
-                await cts.CancelAsync();
-                try { await next; } catch (OperationCanceledException) { }
-                return result;
-            }
-            if (!await next) return result;
-            if (items.Current.Event is { } e) result.Add(JsonNode.Parse(Wire.MoltnetJson.Serialize(e))!.AsObject());
+            var page = await store.ReadEventsAsync(after, long.MaxValue, 500, CancellationToken.None);
+            if (page.Count == 0) return result;
+            foreach (var stored in page) result.Add(JsonNode.Parse(Wire.MoltnetJson.Serialize(stored.Event))!.AsObject());
+            after = page[^1].Cursor;
         }
     }
 
@@ -34,7 +28,7 @@ public static class AttachTestEvents
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
-            var found = (await AllAsync(server, TimeSpan.FromMilliseconds(100))).LastOrDefault(e => (string?)e["type"] == type && (match?.Invoke(e) ?? true));
+            var found = (await AllAsync(server)).LastOrDefault(e => (string?)e["type"] == type && (match?.Invoke(e) ?? true));
             if (found is not null) return found;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {type} event");
             await Task.Delay(100);
