@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -10,18 +10,51 @@ public static class JsonBody
 {
     public const int MaxBytes = 1 << 20;
 
+    /// <summary>Reads the whole body from the request's pipe (Kestrel's pooled buffers: nothing is copied unless the body
+    /// arrived in several segments, and then into a pooled array) and parses it with <see cref="Parse{T}(ReadOnlySpan{byte})"/>.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request)
     {
         if (request.ContentLength > MaxBytes) throw MoltnetException.BadRequest("request body too large");
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        var reader = request.BodyReader;
+        while (true)
         {
-            if (buffer.Length + read > MaxBytes) throw MoltnetException.BadRequest("request body too large");
-            buffer.Write(chunk, 0, read);
+            var result = await reader.ReadAsync(request.HttpContext.RequestAborted);
+            var body = result.Buffer;
+            if (body.Length > MaxBytes)
+            {
+                reader.AdvanceTo(body.Start);
+                throw MoltnetException.BadRequest("request body too large");
+            }
+            if (!result.IsCompleted)
+            {
+                reader.AdvanceTo(body.Start, body.End); // nothing consumed, all of it examined: wait for more
+                continue;
+            }
+            try
+            {
+                return Parse<T>(body);
+            }
+            finally
+            {
+                reader.AdvanceTo(body.End);
+            }
         }
-        return Parse<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static T Parse<T>(ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment) return Parse<T>(body.FirstSpan);
+        var length = (int)body.Length;
+        var copy = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(copy);
+            return Parse<T>(copy.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
     }
 
     public static T Parse<T>(ReadOnlySpan<byte> body)

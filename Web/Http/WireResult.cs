@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -6,6 +7,13 @@ namespace Moltnet.Web.Http;
 /// <summary>A JSON response serialized with the wire context, newline-terminated as the spec requires.</summary>
 public sealed class WireResult<T>(T value, int status) : IResult
 {
+    /// <summary>A writer escapes by its own options, not the serializer's: the wire context's relaxed escaping.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = MoltnetJson.Options.Encoder,
+        Indented = MoltnetJson.Options.WriteIndented,
+    };
+
     public Task ExecuteAsync(HttpContext http) => Write(http, value, status);
 
     public static async Task Write(HttpContext http, T value, int status)
@@ -13,9 +21,11 @@ public sealed class WireResult<T>(T value, int status) : IResult
         var info = (JsonTypeInfo<T>)MoltnetJson.Context.GetTypeInfo(typeof(T))!;
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, info);
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-        await http.Response.Body.WriteAsync("\n"u8.ToArray(), http.RequestAborted);
+        // Straight into the response pipe's pooled buffers, with the newline, in one flush.
+        var pipe = http.Response.BodyWriter;
+        using (var json = new Utf8JsonWriter(pipe, WriterOptions)) JsonSerializer.Serialize(json, value, info);
+        pipe.Write("\n"u8);
+        await pipe.FlushAsync(http.RequestAborted);
     }
 }
 

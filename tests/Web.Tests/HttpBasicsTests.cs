@@ -89,6 +89,52 @@ public sealed class HttpBasicsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bodies_sent_in_pieces_without_a_length_are_read_whole_and_answers_keep_text_as_utf8()
+    {
+        // Chunked (no Content-Length), in 1,000-byte writes, 60 KB: the server reads it across many buffer segments.
+        var json = "{\"id\":\"pieces\",\"name\":\"Café 😀 <&>\",\"padding\":\"" + new string('é', 30_000) + "\"}";
+        var created = await SendInPieces("/v1/rooms", json, 1_000);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var text = await created.Content.ReadAsStringAsync();
+        // Written with the wire context's relaxed escaping (é and <&> as they are; the emoji as a \u surrogate pair, the
+        // same JSON value).
+        Assert.Contains("\"name\":\"Café \\uD83D\\uDE00 <&>\"", text, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", text, StringComparison.Ordinal);
+        Assert.Equal("Café 😀 <&>", (string?)(await C.Get("/v1/rooms/pieces")).Body!["name"]);
+
+        // Over 1 MiB without a Content-Length: refused while it is read, nothing created.
+        var big = await SendInPieces("/v1/rooms", "{\"id\":\"big\",\"name\":\"" + new string('a', 1 << 20) + "\"}", 64 * 1024);
+        Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
+        Assert.Contains("request body too large", await big.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Get("/v1/rooms/big")).Status);
+    }
+
+    private async Task<HttpResponseMessage> SendInPieces(string path, string json, int piece)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new PiecesContent(Encoding.UTF8.GetBytes(json), piece) };
+        return await C.SendAsync(request);
+    }
+
+    /// <summary>A body of unknown length (sent chunked), written and flushed <c>piece</c> bytes at a time.</summary>
+    private sealed class PiecesContent(byte[] bytes, int piece) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var at = 0; at < bytes.Length; at += piece)
+            {
+                await stream.WriteAsync(bytes.AsMemory(at, Math.Min(piece, bytes.Length - at)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Unknown_routes_are_404_and_wrong_methods_405()
     {
         (await C.Post("/v1/nothing", "{}")).AssertError(404, "not_found");
