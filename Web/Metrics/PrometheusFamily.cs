@@ -65,15 +65,22 @@ internal sealed class PrometheusFamily
         lock (_series) _series.Clear();
     }
 
+    /// <summary>Records one measurement. Runs on every request, so it allocates nothing once its series exists: the
+    /// label text is built in this thread's buffers and looked up as a span.</summary>
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = Labels(tags);
+        var text = t_labels ??= new StringBuilder(256);
+        text.Clear();
+        AppendLabels(text, tags);
+        if (t_chars is null || t_chars.Length < text.Length) t_chars = new char[Math.Max(256, text.Length)];
+        text.CopyTo(0, t_chars, 0, text.Length);
+        var labels = t_chars.AsSpan(0, text.Length);
         lock (_series)
         {
-            if (!_series.TryGetValue(labels, out var series))
+            if (!_series.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(labels, out var series))
             {
                 if (_series.Count >= _maxSeries) return;
-                _series[labels] = series = new Series(_buckets.Length);
+                _series[labels.ToString()] = series = new Series(_buckets.Length);
             }
             switch (_kind)
             {
@@ -137,27 +144,55 @@ internal sealed class PrometheusFamily
         text.Append(' ').Append(Number(value)).Append('\n');
     }
 
+    [ThreadStatic] private static StringBuilder? t_labels;
+    [ThreadStatic] private static char[]? t_chars;
+
     /// <summary><c>k1="v1",k2="v2"</c>, sorted by key: the series key and its rendering at once.</summary>
-    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static void AppendLabels(StringBuilder text, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (tags.IsEmpty) return "";
-        var sorted = tags.ToArray();
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var text = new StringBuilder();
-        foreach (var (key, value) in sorted)
+        if (tags.IsEmpty) return;
+        // Sorted by key through an index (instruments carry a handful of tags): no copy of the tags.
+        Span<int> order = tags.Length <= 32 ? stackalloc int[tags.Length] : new int[tags.Length];
+        for (var i = 0; i < order.Length; i++)
         {
+            var j = i;
+            while (j > 0 && string.CompareOrdinal(tags[order[j - 1]].Key, tags[i].Key) > 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        foreach (var index in order)
+        {
+            var (key, value) = tags[index];
             if (text.Length > 0) text.Append(',');
             text.Append(Sanitize(key)).Append("=\"");
-            foreach (var c in Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")
+            switch (value)
             {
-                if (c == '\\') text.Append(@"\\");
-                else if (c == '"') text.Append("\\\"");
-                else if (c == '\n') text.Append(@"\n");
-                else text.Append(c);
+                case int n:
+                    text.Append(CultureInfo.InvariantCulture, $"{n}");
+                    break;
+                case long n:
+                    text.Append(CultureInfo.InvariantCulture, $"{n}");
+                    break;
+                default:
+                    AppendEscaped(text, value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                    break;
             }
             text.Append('"');
         }
-        return text.ToString();
+    }
+
+    private static void AppendEscaped(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            if (c == '\\') text.Append(@"\\");
+            else if (c == '"') text.Append("\\\"");
+            else if (c == '\n') text.Append(@"\n");
+            else text.Append(c);
+        }
     }
 
     private static string MetricName(Instrument instrument, Kind kind)
@@ -183,9 +218,13 @@ internal sealed class PrometheusFamily
         _ => null,
     };
 
+    private static readonly System.Buffers.SearchValues<char> NameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
     /// <summary>Metric and label names: <c>[a-zA-Z0-9_]</c>, not starting with a digit.</summary>
     private static string Sanitize(string name)
     {
+        if (name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(NameChars)) return name;
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
         return chars.Length > 0 && char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
     }
