@@ -1,16 +1,17 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Moltnet.Grains.Storage;
 
 /// <summary>Connection settings, command helpers and error classification of the PostgreSQL store.</summary>
-internal static class PostgresSetup
+internal static partial class PostgresSetup
 {
     /// <summary>Session-level advisory lock key that serialises schema migrations across replicas (spec §7).</summary>
     public const long MigrationLockKey = 715308742994555159;
-
-    public static readonly string[] ParameterNames = [.. Enumerable.Range(0, 32).Select(i => $"p{i}")];
 
     /// <summary>The DSN (keyword form or a <c>postgres://</c> URL) with the pool settings of spec §7 unless the DSN sets
     /// them: at most 10 connections; idle ones closed after 5 minutes (Npgsql has no "max idle 5": it prunes idle
@@ -72,14 +73,40 @@ internal static class PostgresSetup
     public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] args)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < args.Length; i++) command.Parameters.Add(Parameter(i, args[i]));
+        command.CommandText = args.Length == 0 ? sql : Positional(sql);
+        foreach (var arg in args) command.Parameters.Add(Parameter(arg));
         return command;
     }
 
-    public static NpgsqlParameter Parameter(int index, object? value) => value is null
-        ? new NpgsqlParameter(ParameterNames[index], NpgsqlDbType.Text) { Value = DBNull.Value }
-        : new NpgsqlParameter(ParameterNames[index], value);
+    /// <summary>A batch statement with its arguments (see <see cref="Positional"/>).</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] args)
+    {
+        var command = new NpgsqlBatchCommand(args.Length == 0 ? sql : Positional(sql));
+        foreach (var arg in args) command.Parameters.Add(Parameter(arg));
+        return command;
+    }
+
+    /// <summary>An unnamed (positional) parameter; null is a NULL of type text.</summary>
+    private static NpgsqlParameter Parameter(object? value) => value is null
+        ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = DBNull.Value }
+        : new NpgsqlParameter { Value = value };
+
+    private static readonly ConcurrentDictionary<string, string> PositionalTexts = new(StringComparer.Ordinal);
+
+    /// <summary>The store's statements (shared with SQLite) name their arguments <c>@p0</c>, <c>@p1</c>, …; PostgreSQL
+    /// numbers them <c>$1</c>, <c>$2</c>, …. With unnamed parameters and <c>$n</c> placeholders Npgsql sends the text as
+    /// it is, instead of parsing it and building a rewritten copy (and a name lookup table) on every execution. The
+    /// translation is made once per statement text. A statement given arguments must be a single statement.</summary>
+    public static string Positional(string sql)
+    {
+        if (PositionalTexts.TryGetValue(sql, out var text)) return text;
+        text = Placeholder().Replace(sql, m => "$" + (int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture));
+        if (PositionalTexts.Count < 4096) PositionalTexts.TryAdd(sql, text); // the statements are constants; the bound is a guard
+        return text;
+    }
+
+    [GeneratedRegex(@"@p([0-9]+)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 
     public static int Execute(NpgsqlConnection connection, string sql, params object?[] args)
     {

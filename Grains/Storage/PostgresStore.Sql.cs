@@ -38,7 +38,7 @@ public sealed partial class PostgresStore
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"),
-                    new NpgsqlBatchCommand(LookupMessageIds) { Parameters = { PostgresSetup.Parameter(0, ids) } },
+                    PostgresSetup.BatchCommand(LookupMessageIds, [ids]),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -144,12 +144,7 @@ internal sealed class PostgresWriteSession : IDisposable
         _inTransaction = true;
     }
 
-    private static NpgsqlBatchCommand BatchCommand(string sql, object?[] args)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        for (var i = 0; i < args.Length; i++) command.Parameters.Add(PostgresSetup.Parameter(i, args[i]));
-        return command;
-    }
+    private static NpgsqlBatchCommand BatchCommand(string sql, object?[] args) => PostgresSetup.BatchCommand(sql, args);
 
     /// <summary>Begins the transaction (no lock yet; <c>BEGIN</c> is sent with the first statement).</summary>
     public void Begin()
