@@ -17,6 +17,17 @@ public sealed class GeneralCommandTests
         Assert.Equal(["moltnet 0.1.0"], Moltnet.Lines(r.Stdout));
     }
 
+    [Fact]
+    public void The_executable_ships_its_runtime_settings()
+    {
+        // Silo/RuntimeSettings.props, written into the runtimeconfig every run of the executable reads (docs/deploying.md,
+        // "Runtime settings"): no spinning idle workers, no background GC (its 6 MiB young-generation cap).
+        var path = Path.ChangeExtension(ServerProcess.MoltnetDll, ".runtimeconfig.json");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
+        Assert.Equal(0, (int?)settings["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]);
+        Assert.False((bool?)settings["System.GC.Concurrent"]);
+    }
+
     [Theory]
     [InlineData("help")]
     [InlineData("--help")]
