@@ -221,10 +221,21 @@ internal sealed class PrometheusFamily
     private static readonly System.Buffers.SearchValues<char> NameChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
+    /// <summary>Label keys already sanitised (instruments use a handful, e.g. <c>http.route</c>).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SanitizedNames = new(StringComparer.Ordinal);
+
     /// <summary>Metric and label names: <c>[a-zA-Z0-9_]</c>, not starting with a digit.</summary>
     private static string Sanitize(string name)
     {
         if (name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(NameChars)) return name;
+        if (SanitizedNames.TryGetValue(name, out var known)) return known;
+        var sanitized = SanitizeAll(name);
+        if (SanitizedNames.Count < 1024) SanitizedNames.TryAdd(name, sanitized);
+        return sanitized;
+    }
+
+    private static string SanitizeAll(string name)
+    {
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
         return chars.Length > 0 && char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
     }
