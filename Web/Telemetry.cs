@@ -52,10 +52,10 @@ public sealed class Telemetry
     }
 
     /// <summary>An <c>sse.deliver</c> span for one event written to a stream, linked to the span that published it.</summary>
-    internal static Activity? StartDelivery(Event e)
+    internal static Activity? StartDelivery(LoggedEvent e)
     {
         if (!Source.HasListeners()) return null;
-        var published = EventTrace.Find(e);
+        var published = EventTrace.Find(e.Event);
         ActivityLink[]? links = published == default ? null : [new ActivityLink(published)];
         return Source.StartActivity("sse.deliver", ActivityKind.Consumer, default(ActivityContext), links: links)
             ?.SetTag("moltnet.event_id", e.Id)

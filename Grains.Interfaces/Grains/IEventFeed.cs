@@ -18,7 +18,14 @@ public interface IEventSubscription : IAsyncDisposable
     IAsyncEnumerable<FeedItem> ReadAllAsync(CancellationToken ct);
 }
 
-/// <param name="Event">The event (null for a lag marker).</param>
+/// <summary>One item of a subscriber's feed: an event, or a lag marker.</summary>
+/// <param name="Logged">The event (null for a lag marker); decoded only when a consumer reads <see cref="Event"/>.</param>
 /// <param name="Lagged">The subscriber fell behind its queue and is being caught up from the log.</param>
-/// <param name="Json">The event's JSON as the log stores it, when known (same bytes as serialising <paramref name="Event"/>).</param>
-public readonly record struct FeedItem(Event? Event, bool Lagged = false, string? Json = null);
+public readonly record struct FeedItem(LoggedEvent? Logged, bool Lagged = false)
+{
+    /// <summary>The decoded event (null for a lag marker).</summary>
+    public Event? Event => Logged?.Event;
+
+    /// <summary>The event's JSON as the log stores it, when known (same bytes as serialising <see cref="Event"/>).</summary>
+    public string? Json => Logged?.Json;
+}

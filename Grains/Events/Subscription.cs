@@ -46,7 +46,7 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
 
     public async IAsyncEnumerable<FeedItem> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        if (_gap is not null) yield return new FeedItem(_gap);
+        if (_gap is not null) yield return new FeedItem(new LoggedEvent(_gap));
         if (_replayFrom >= 0)
         {
             // Replay from the log up to the live position; later events arrive through the queue or a catch-up.
@@ -73,7 +73,7 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
             }
             if (next.Cursor <= _cursor) continue;
             _cursor = next.Cursor;
-            yield return new FeedItem(next.Event, Json: next.Json);
+            yield return new FeedItem(next.Logged);
         }
     }
 
@@ -85,7 +85,7 @@ internal sealed class Subscription(EventBroker broker, int capacity) : IEventSub
             foreach (var e in page)
             {
                 _cursor = e.Cursor;
-                yield return new FeedItem(e.Event, Json: e.Json);
+                yield return new FeedItem(e.Logged);
             }
             if (page.Count < PageSize) yield break;
         }

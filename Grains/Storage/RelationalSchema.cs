@@ -163,11 +163,9 @@ internal static partial class RelationalSchema
         CreatedAt = StoreTime.Parse(r.GetString(10)),
     };
 
-    internal static StoredEvent ReadEvent(DbDataReader r)
-    {
-        var json = r.GetString(1);
-        return new(r.GetInt64(0), MoltnetJson.Deserialize<Event>(json)!, json);
-    }
+    /// <summary>A row of <c>cursor, id, type, payload_json</c>. The payload is read as the UTF-8 bytes both databases store
+    /// (a stream sends them as they are) and decoded when first used.</summary>
+    internal static StoredEvent ReadEvent(DbDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<byte[]>(3));
 
     /// <summary>A text column that may be NULL.</summary>
     internal static string? NullableString(this DbDataReader reader, int ordinal) =>

@@ -25,7 +25,7 @@ public abstract partial class RelationalStore
     {
         if (limit <= 0 || upToCursor <= afterCursor) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
         return ReadSqlAsync<IReadOnlyList<StoredEvent>>(async c => await c.QueryAsync(
-            "SELECT cursor, payload_json FROM events WHERE cursor > @p0 AND cursor <= @p1 ORDER BY cursor LIMIT @p2", ReadEvent,
+            "SELECT cursor, id, type, payload_json FROM events WHERE cursor > @p0 AND cursor <= @p1 ORDER BY cursor LIMIT @p2", ReadEvent,
             afterCursor, upToCursor, limit), ct);
     }
 
@@ -37,7 +37,7 @@ public abstract partial class RelationalStore
     {
         // One statement, one snapshot.
         var rows = await c.QueryAsync(
-            "SELECT cursor, payload_json FROM events WHERE cursor = (SELECT min(cursor) FROM events) " +
+            "SELECT cursor, id, type, payload_json FROM events WHERE cursor = (SELECT min(cursor) FROM events) " +
             "OR cursor = (SELECT max(cursor) FROM events) ORDER BY cursor", ReadEvent);
         return rows.Count == 0 ? ((StoredEvent?)null, (StoredEvent?)null) : (rows[0], rows[^1]);
     }, ct);

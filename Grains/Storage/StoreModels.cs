@@ -15,8 +15,19 @@ public sealed record RoomState(Room Room, DateTimeOffset? DeletedAt = null)
 }
 
 /// <summary>An event with its position in the durable log, and its JSON as the log holds it (<see cref="MoltnetJson"/>,
-/// compact) when the store has it at hand: delivery then sends those bytes instead of serialising the event again.</summary>
-public sealed record StoredEvent(long Cursor, Event Event, string? Json = null);
+/// compact) when the store has it at hand: delivery then sends those bytes instead of serialising the event again. Read
+/// back from the log, the event is decoded on first use (<see cref="LoggedEvent"/>).</summary>
+public sealed record StoredEvent(long Cursor, LoggedEvent Logged)
+{
+    public StoredEvent(long cursor, Event e, string? json = null) : this(cursor, new LoggedEvent(e, json)) { }
+
+    /// <summary>A log row: decoded when someone reads <see cref="Event"/>.</summary>
+    public StoredEvent(long cursor, string id, string type, byte[] utf8Json) : this(cursor, new LoggedEvent(id, type, utf8Json)) { }
+
+    public Event Event => Logged.Event;
+
+    public string? Json => Logged.Json;
+}
 
 /// <summary>Everything one accepted message writes, in one transaction.</summary>
 public sealed record MessageWrite

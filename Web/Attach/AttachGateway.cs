@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Moltnet.Cluster;
@@ -21,8 +20,6 @@ public sealed class AttachGateway(
     IHostApplicationLifetime lifetime,
     ILogger<AttachGateway> log)
 {
-    private static readonly ConditionalWeakTable<Event, byte[]> EventFrames = new();
-
     public AttachOptions Options { get; } = options;
     public MoltnetConfig Config { get; } = config;
     public IGrainFactory Grains { get; } = grains;
@@ -37,14 +34,16 @@ public sealed class AttachGateway(
     public string NetworkId => Config.Network.Id;
 
     /// <summary>The EVENT frame of an event, encoded once and shared by every session that sends it.</summary>
-    internal byte[] EventFrame(Event e) => EventFrames.GetValue(e, ev => MoltnetJson.SerializeToUtf8(new AttachFrame
+    internal byte[] EventFrame(LoggedEvent e) => e.Encoded(_eventFrame);
+
+    private readonly Func<LoggedEvent, byte[]> _eventFrame = ev => MoltnetJson.SerializeToUtf8(new AttachFrame
     {
         Op = AttachOps.Event,
         Version = AttachOptions.Version,
-        NetworkId = NetworkId,
+        NetworkId = config.Network.Id,
         Cursor = ev.Id,
-        Event = ev,
-    }));
+        Event = ev.Event,
+    }); // also the cache key of this gateway's frames
 
     internal static byte[] Encode(AttachFrame frame) => MoltnetJson.SerializeToUtf8(frame with { Version = AttachOptions.Version });
 

@@ -26,7 +26,8 @@ public sealed partial class AttachSession
                     }
                 }
                 if (!await next) break;
-                if (items.Current.Event is not { } e) continue; // a lagged marker: the feed catches up from the log by itself
+                if (items.Current.Logged is not { } logged) continue; // a lagged marker: the feed catches up from the log by itself
+                var e = logged.Event;
                 if (e.Type == EventTypes.AgentRemoved && IsMe(e.Agent) && await RemovedNowAsync(e, ct))
                 {
                     const string removed = "agent was removed from the network";
@@ -37,7 +38,7 @@ public sealed partial class AttachSession
                 var wake = e.Type == EventTypes.MessageCreated && e.Message is { } m ? _scope.WakeReason(m) : null;
                 if (wake is not null && !await ClaimWakeAsync(e.Message!, ct)) wake = null;
                 Track(e, wake);
-                if (!await EnqueueEventAsync(new Outgoing(_g.EventFrame(e), false, Hold: true), ct))
+                if (!await EnqueueEventAsync(new Outgoing(_g.EventFrame(logged), false, Hold: true), ct))
                 {
                     End(SlowConsumer);
                     return;

@@ -7,13 +7,16 @@ namespace Moltnet.Web.Streaming;
 /// public-room events and gaps (spec §3 public filter).</summary>
 public sealed class EventVisibility(MoltnetConfig config, IGrainFactory grains)
 {
-    public async ValueTask<bool> VisibleAsync(Caller caller, Event e, CancellationToken ct)
+    /// <summary>Decodes the event only when the answer depends on more than its type: a caller who sees everything gets
+    /// every event as the log stored it when DMs are on.</summary>
+    public async ValueTask<bool> VisibleAsync(Caller caller, LoggedEvent logged, CancellationToken ct)
     {
-        if (!config.Server.DirectMessages && IsDm(e)) return false;
+        if (!config.Server.DirectMessages && IsDm(logged.Event)) return false;
         if (caller.SeesEverything) return true;
+        if (logged.Type == EventTypes.StreamReplayGap) return true;
+        var e = logged.Event;
         return e.Type switch
         {
-            EventTypes.StreamReplayGap => true,
             EventTypes.MessageCreated when e.Message?.Target.Kind is TargetKind.Room or TargetKind.Thread =>
                 await IsPublicAsync(e.Message.Target.RoomId, ct),
             EventTypes.RoomCreated => e.Room?.Visibility == RoomVisibility.Public && await IsPublicAsync(e.Room.Id, ct),

@@ -38,6 +38,33 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task Events_read_from_the_log_carry_id_type_and_json_and_are_decoded_only_when_used()
+    {
+        var room = Event(EventTypes.RoomCreated) with { Room = Room("r1") };
+        await Store.WriteRoomAsync(new RoomState(Room("r1")), 0, [room], Ct);
+        await PostAsync(Message("m1", RoomTarget("r1")) with { Parts = [new Part { Kind = "text", Text = "héllo ✓ <&>" }] });
+
+        var log = await Store.ReadEventsAfterAsync(0, 100, Ct);
+        Assert.Equal([room.Id, Ids.MessageEventId("m1")], log.Select(e => e.Logged.Id));
+        // A relational row hands over its JSON as the UTF-8 bytes it stores (a stream sends them as they are).
+        Assert.All(log, e => Assert.Equal(Store is RelationalStore, e.Logged.HasUtf8Json));
+        Assert.Equal([EventTypes.RoomCreated, EventTypes.MessageCreated], log.Select(e => e.Logged.Type));
+        // A relational row is decoded on first use (a stream that shows everything sends its JSON as it is); the
+        // memory store hands out the events it holds.
+        Assert.All(log, e => Assert.Equal(Store is not RelationalStore, e.Logged.IsDecoded));
+        var decoded = log[1].Event;
+        Assert.Same(decoded, log[1].Event);
+        Assert.True(log[1].Logged.IsDecoded);
+        Assert.Equal(("m1", "héllo ✓ <&>"), (decoded.Message!.Id, decoded.Message.Parts[0].Text));
+        Assert.Equal(MoltnetJson.Serialize(room), MoltnetJson.Serialize(log[0].Event));
+        if (Store is RelationalStore)
+            Assert.All(log, e => Assert.Equal(System.Text.Encoding.UTF8.GetBytes(MoltnetJson.Serialize(e.Event)), e.Logged.Utf8Json.ToArray()));
+
+        var (oldest, newest) = await Store.EventBoundsAsync(Ct);
+        Assert.Equal((room.Id, EventTypes.MessageCreated), (oldest!.Logged.Id, newest!.Logged.Type));
+    }
+
+    [StoreFact]
     public async Task Event_reads_stop_at_an_upper_cursor_and_the_durable_cursor_follows_commits()
     {
         Assert.Equal(0, await Store.DurableEventCursorAsync(Ct));
