@@ -117,6 +117,38 @@ internal sealed class PostgresWriteSession : IDisposable
 
     private sealed record PendingCursor(int Ordinal);
 
+    /// <summary>Many rows of <see cref="RelationalSchema.InsertMessage"/> as one <c>INSERT … SELECT FROM unnest</c>: one
+    /// text array per column and the cursor ordinals (<c>seq</c>, the last column) as a bigint array.</summary>
+    private static class MessageRows
+    {
+        private static readonly string[] Names = Regex.Match(RelationalSchema.InsertMessage, @"\(([^)]*)\)").Groups[1].Value
+            .Split(',', StringSplitOptions.TrimEntries);
+
+        public static readonly string Sql =
+            $"INSERT INTO messages ({string.Join(", ", Names)}) " +
+            $"SELECT {string.Join(", ", Names[..^1].Select(n => "t." + n))}, current_setting('{CursorBase}')::bigint + t.{Names[^1]} " +
+            $"FROM unnest({string.Join(", ", Names[..^1].Select((_, i) => $"@p{i}::text[]"))}, @p{Names.Length - 1}::bigint[]) " +
+            $"AS t({string.Join(", ", Names)})";
+
+        /// <summary>The column arrays of the <paramref name="count"/> statements of <paramref name="sequenced"/> whose text
+        /// is <paramref name="sql"/>, in order.</summary>
+        public static object?[] Columns(List<(string Sql, object?[] Args)> sequenced, string sql, int count)
+        {
+            var columns = new object?[Names.Length];
+            for (var c = 0; c < Names.Length - 1; c++) columns[c] = new string?[count];
+            var ordinals = new long[count];
+            columns[^1] = ordinals;
+            var row = 0;
+            foreach (var (text, args) in sequenced)
+            {
+                if (!ReferenceEquals(text, sql)) continue;
+                for (var c = 0; c < Names.Length - 1; c++) ((string?[])columns[c]!)[row] = (string?)args[c];
+                ordinals[row++] = (long)args[^1]!;
+            }
+            return columns;
+        }
+    }
+
     /// <summary>Sends the deferred statements.</summary>
     public void Flush()
     {
@@ -177,7 +209,7 @@ internal sealed class PostgresWriteSession : IDisposable
             _events.Select(e => e.Event.Id).ToArray(), _events.Select(e => e.Event.Type).ToArray(),
             _events.Select(e => e.CreatedAt).ToArray(), _events.Select(e => e.Payload).ToArray(),
         ]));
-        foreach (var (sql, args) in _sequenced) batch.BatchCommands.Add(BatchCommand(sql, args));
+        AddSequenced(batch);
         var commit = new NpgsqlBatchCommand("COMMIT");
         batch.BatchCommands.Add(commit);
         // Durability, after the counter row is free: a synchronous commit flushes the WAL up to its own commit record,
@@ -209,6 +241,27 @@ internal sealed class PostgresWriteSession : IDisposable
         foreach (var (stored, first) in _handedOut)
             for (var i = 0; i < stored.Length; i++) stored[i] = committed[first - 1 + i];
         return committed;
+    }
+
+    /// <summary>The held-back statements, in order, except that the batch's message rows go in as one statement from arrays
+    /// (at the place of the first of them: whatever needed a message row before still finds it), instead of a statement,
+    /// its fourteen parameters and its own execution per message.</summary>
+    private void AddSequenced(NpgsqlBatch batch)
+    {
+        _atCommit.TryGetValue((RelationalSchema.InsertMessage, RelationalSchema.MessageSeqSlot), out var messageSql);
+        var messages = 0;
+        foreach (var (sql, _) in _sequenced)
+            if (ReferenceEquals(sql, messageSql)) messages++;
+        var grouped = false;
+        foreach (var (sql, args) in _sequenced)
+        {
+            if (messages < 2 || !ReferenceEquals(sql, messageSql)) batch.BatchCommands.Add(BatchCommand(sql, args));
+            else if (!grouped)
+            {
+                batch.BatchCommands.Add(BatchCommand(MessageRows.Sql, MessageRows.Columns(_sequenced, messageSql!, messages)));
+                grouped = true;
+            }
+        }
     }
 
     /// <summary>Opens the request's savepoint (sent with the request's first statement).</summary>

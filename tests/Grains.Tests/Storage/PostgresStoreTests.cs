@@ -217,6 +217,53 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
         Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), log.Select(e => e.Cursor)); // gap-free: the refused batch left no cursor behind
     }
 
+    [PostgresFact]
+    public async Task A_batch_of_messages_is_stored_row_for_row_with_each_seq_at_its_event_cursor()
+    {
+        // The first append waits at its commit step on the held counter; the writes queued behind it commit as one batch,
+        // whose message rows go in as one statement from arrays.
+        await using var counter = await OpenTransactionAsync("SELECT value FROM event_counter WHERE id = 1 FOR UPDATE");
+        var first = Store.AppendMessageAsync(Write(Message("m0", RoomTarget("r1"))), Ct);
+        await WaitForLockWaitersAsync(1);
+        var plain = Message("m1", RoomTarget("r1")) with { Mentions = null };
+        var withArtifacts = Message("m2", RoomTarget("r2"), T0.AddSeconds(1));
+        var inThread = Message("m3", ThreadTarget("r1", "t1"), T0.AddSeconds(2));
+        var writes = new[]
+        {
+            Write(plain),
+            Write(withArtifacts, artifacts: Artifacts(withArtifacts, 1)),
+            Write(inThread, NextThread(inThread, null)),
+            Write(Message("m4", RoomTarget("r1"), T0.AddSeconds(3))),
+        };
+        var batch = writes.Select(w => Store.AppendMessageAsync(w, Ct)).ToArray();
+        await Task.Delay(200, Ct); // let the writer queue them all behind the waiting batch
+        await counter.Transaction.CommitAsync(Ct);
+        Assert.Equal(AppendOutcome.Stored, await first);
+        Assert.All(await Task.WhenAll(batch), o => Assert.Equal(AppendOutcome.Stored, o));
+
+        Assert.Equal(1L, await SqlAsync<long>("SELECT count(DISTINCT xmin::text) FROM messages WHERE id <> 'm0'")); // one batch
+        var log = await Store.ReadEventsAfterAsync(0, 100, Ct);
+        var created = log.Where(e => e.Logged.Type == EventTypes.MessageCreated).ToDictionary(e => e.Event.Message!.Id, e => e.Cursor);
+        await using (var c = new NpgsqlConnection(_dsn + ";Pooling=false"))
+        {
+            await c.OpenAsync(Ct);
+            await using var cmd = new NpgsqlCommand("SELECT id, seq, mentions_json IS NULL FROM messages ORDER BY seq", c);
+            await using var rows = await cmd.ExecuteReaderAsync(Ct);
+            var stored = new List<(string, long, bool)>();
+            while (await rows.ReadAsync(Ct)) stored.Add((rows.GetString(0), rows.GetInt64(1), rows.GetBoolean(2)));
+            Assert.Equal(["m0", "m1", "m2", "m3", "m4"], stored.Select(r => r.Item1));
+            Assert.All(stored, r => Assert.Equal(created[r.Item1], r.Item2));
+            Assert.Equal([false, true, false, false, false], stored.Select(r => r.Item3));
+        }
+        foreach (var m in new[] { plain, withArtifacts })
+        {
+            var page = await Store.ListMessagesAsync(MessageScope.Room(m.Target.RoomId!), new PageRequest(), Ct);
+            Assert.Equal(MoltnetJson.Serialize(m), MoltnetJson.Serialize(page.Items.Single(x => x.Id == m.Id)));
+        }
+        Assert.Equal(["m3"], await AllMessageIdsAsync(MessageScope.Thread("t1")));
+        Assert.Equal(["m2"], (await Store.ListArtifactsAsync(MessageScope.Room("r2"), new PageRequest(), Ct)).Items.Select(a => a.MessageId));
+    }
+
     private sealed record OpenTransaction(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
