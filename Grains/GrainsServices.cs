@@ -20,15 +20,16 @@ public static class GrainsServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NetworkContext>();
         services.AddMetrics();
-        services.AddSingleton(sp => new Telemetry(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<EventBroker>,
-            sp.GetRequiredService<GrainRuntime>, sp.GetRequiredService<StoreHealthProbe>));
         var clustered = ClusterServices.IsClustered(config);
+        services.AddSingleton(sp => new Telemetry(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<EventBroker>,
+            sp.GetRequiredService<GrainRuntime>, sp.GetRequiredService<StoreHealthProbe>, clustered ? sp.GetRequiredService<LogTail> : null));
         services.AddSingleton(sp => ReplicaIdentity.FromEnvironment(Environment.GetEnvironmentVariable, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var store = StoreFactory.Create(config.Storage, baseDirectory);
             store.Sink = new LazySink(sp);
             if (store is SqliteStore sqlite) sqlite.Telemetry = sp.GetRequiredService<Telemetry>();
+            if (store is PostgresStore postgres) postgres.Telemetry = sp.GetRequiredService<Telemetry>();
             return clustered ? new InvalidatingStore(store, sp.GetRequiredService<ClusterCacheInvalidator>) : store;
         });
         services.AddSingleton(sp => new MessageIdLookahead(sp.GetRequiredService<IMoltnetStore>().MessageExistsAsync,

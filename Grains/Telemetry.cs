@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Moltnet.Cluster;
 using Moltnet.Configuration;
 using Moltnet.Grains.Domain;
 using Moltnet.Grains.Events;
@@ -24,7 +25,8 @@ public sealed class Telemetry
 
     public static readonly ActivitySource Source = new(Name, typeof(Telemetry).Assembly.GetName().Version?.ToString(3));
 
-    /// <summary>Buckets of <c>moltnet.store.commit.batch_size</c> (requests per SQLite transaction, at most 512).</summary>
+    /// <summary>Buckets of <c>moltnet.store.commit.batch_size</c> (requests per store transaction: at most 512 on SQLite,
+    /// 64 on PostgreSQL).</summary>
     public static readonly IReadOnlyList<int> BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
     private readonly Histogram<int> _commitBatch;
@@ -34,14 +36,15 @@ public sealed class Telemetry
 
     /// <summary>Creates the meter and its instruments. Observed components are resolved on first observation (the
     /// store needs this class, and the broker needs the store).</summary>
-    internal Telemetry(IMeterFactory meters, Func<EventBroker> broker, Func<GrainRuntime> runtime, Func<StoreHealthProbe> health)
+    internal Telemetry(IMeterFactory meters, Func<EventBroker> broker, Func<GrainRuntime> runtime, Func<StoreHealthProbe> health,
+        Func<LogTail>? tail = null)
     {
         var b = new Lazy<EventBroker>(broker);
         var r = new Lazy<GrainRuntime>(runtime);
         var h = new Lazy<StoreHealthProbe>(health);
         Meter = meters.Create(Name, Source.Version);
         _commitBatch = Meter.CreateHistogram("moltnet.store.commit.batch_size", "{request}",
-            "Write requests per SQLite group commit (one transaction).",
+            "Write requests per store transaction (a SQLite group commit, a PostgreSQL writer batch).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         Meter.CreateObservableCounter("moltnet.messages.accepted", () => Interlocked.Read(ref _accepted), "{message}",
             "Messages stored by this replica (idempotent repeats of a stored id are not counted).");
@@ -57,6 +60,14 @@ public sealed class Telemetry
             "Grain activations currently in memory.");
         Meter.CreateObservableGauge("moltnet.store.health", () => h.Value.LastHealthy ? 1 : 0, null,
             "1 when the last store probe (/healthz, /readyz) succeeded, else 0.");
+        if (tail is not null)
+        {
+            var t = new Lazy<LogTail>(tail);
+            Meter.CreateObservableCounter("moltnet.cluster.log_reads", () => t.Value.CatchUps, "{read}",
+                "Reads of the shared event log that delivered other replicas' commits to this replica's broker.");
+            Meter.CreateObservableCounter("moltnet.cluster.log_events_read", () => t.Value.EventsRead, "{event}",
+                "Events this replica read from the shared event log (other replicas' commits).");
+        }
         Meter.CreateObservableCounter("moltnet.relay", _relay.Observe, "{message}",
             "Messages relayed to paired networks, by result (success, error, dropped).");
         Meter.CreateObservableCounter("moltnet.remote_exec", _remoteExec.Observe, "{command}",

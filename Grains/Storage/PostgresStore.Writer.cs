@@ -13,6 +13,9 @@ public sealed partial class PostgresStore
     private readonly Channel<WriteRequest> _queue;
     private readonly Task _writer;
     private PostgresWriteSession? _session; // writer loop only
+
+    /// <summary>Where the writer records its batch sizes (set by the host).</summary>
+    internal Telemetry? Telemetry { get; set; }
     private int _disposed;
 
     private Task<T> EnqueueAsync<T>(Func<PostgresWriteSession, T> body, CancellationToken ct,
@@ -129,6 +132,7 @@ public sealed partial class PostgresStore
             return true;
         }
 
+        Telemetry?.RecordCommitBatch(batch.Count);
         if (committed.Length > 0) Flushed(committed[^1].Cursor);
         if (committed.Length > 0 && Sink is { } sink)
         {

@@ -35,12 +35,28 @@ public sealed class ReplicaOrderTests(PostgresCluster pg, ITestOutputHelper outp
             Assert.Equal("r1", (string?)self["id"]);
             Assert.Equal("127.0.0.1", (string?)self["address"]);
             Assert.Equal(1, (int)self["connections"]!["sse"]!);
+
+            // Each replica read the twenty messages the others accepted from the shared log, and counted its own batches.
+            for (var r = 0; r < 3; r++)
+            {
+                var metrics = Metrics(await set[r].Client.GetStringAsync("/metrics"));
+                Assert.InRange(metrics["moltnet_cluster_log_events_read_total"], 20, 40);
+                Assert.InRange(metrics["moltnet_cluster_log_reads_total"], 1, metrics["moltnet_cluster_log_events_read_total"]);
+                Assert.True(metrics["moltnet_store_commit_batch_size_count"] >= 1, $"replica {r + 1} recorded no commit batch");
+                Assert.True(metrics["moltnet_store_commit_batch_size_sum"] >= 10, $"replica {r + 1} recorded fewer than its 10 posts");
+            }
         }
         finally
         {
             foreach (var o in observers) await o.DisposeAsync();
         }
     }
+
+    /// <summary>The unlabelled samples of a Prometheus text page.</summary>
+    private static Dictionary<string, double> Metrics(string page) => page.Split('\n')
+        .Where(l => l.Length > 0 && l[0] != '#' && !l.Contains('{'))
+        .Select(l => l.Split(' '))
+        .ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 
     [PostgresFact]
     public async Task Concurrent_writers_on_three_replicas_give_one_identical_gap_free_order()
