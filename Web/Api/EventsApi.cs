@@ -99,11 +99,14 @@ public static partial class EventsApi
 
     /// <summary><c>id: …\nevent: …\ndata: …\n\n</c>, written straight into one array. The stored JSON is
     /// <see cref="MoltnetJson"/>'s compact form (the storage contract checks it), which has no line break to end the data
-    /// line early; the id and type are ASCII (checked here).</summary>
+    /// line early (checked here all the same); the id and type are ASCII (checked here).</summary>
     private static byte[] BuildFrame(LoggedEvent e)
     {
         if (!EventType().IsMatch(e.Type) || !Ids.IsValid(e.Id)) return [];
         var json = e.HasUtf8Json ? null : e.Json ?? MoltnetJson.Serialize(e.Event);
+        // A stored payload with a line break (not written by this server) would end the data line early: re-serialise.
+        if (json is null ? e.Utf8Json.IndexOfAny((byte)'\n', (byte)'\r') >= 0 : json.AsSpan().IndexOfAny('\n', '\r') >= 0)
+            json = MoltnetJson.Serialize(e.Event);
         var jsonLength = json is null ? e.Utf8Json.Length : Encoding.UTF8.GetByteCount(json);
         var frame = new byte["id: "u8.Length + e.Id.Length + "\nevent: "u8.Length + e.Type.Length + "\ndata: "u8.Length + jsonLength + 2];
         var rest = frame.AsSpan();

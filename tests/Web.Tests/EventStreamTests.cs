@@ -53,6 +53,43 @@ public sealed class EventStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_payload_with_a_line_break_is_sent_as_one_data_line()
+    {
+        // Events replayed from the log go out as the bytes the log holds; one edited outside the server (pretty-printed,
+        // so with line breaks) must still be one data line, not an early end of the data and stray fields after it.
+        var dir = System.IO.Directory.CreateTempSubdirectory("moltnet-sse-").FullName;
+        var db = Path.Combine(dir, "m.db");
+        await using var server = await TestServer.StartAsync(new MoltnetConfig
+        {
+            Storage = new StorageSection { Kind = StorageKinds.Sqlite, Sqlite = new SqliteSection { Path = db } },
+        }, dir);
+        await server.Client.Post("/v1/rooms", """{"id":"r","members":["a"]}""");
+        foreach (var id in new[] { "m0", "m1", "m2" })
+            await server.Client.Post("/v1/messages",
+                $$"""{"id":"{{id}}","target":{"kind":"room","room_id":"r"},"from":{"type":"agent","id":"a"},"parts":[{"kind":"text","text":"{{id}}"}]}""");
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db}"))
+        {
+            await c.OpenAsync();
+            var edit = c.CreateCommand();
+            edit.CommandText = "SELECT payload_json FROM events WHERE id = $id";
+            edit.Parameters.AddWithValue("$id", Ids.MessageEventId("m1"));
+            var pretty = JsonNode.Parse((string)(await edit.ExecuteScalarAsync())!)!.ToJsonString(new() { WriteIndented = true });
+            Assert.Contains('\n', pretty);
+            edit.CommandText = "UPDATE events SET payload_json = $p WHERE id = $id";
+            edit.Parameters.AddWithValue("$p", pretty);
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+
+        await using var sse = await SseClient.ConnectAsync(server.Client, lastEventId: Ids.MessageEventId("m0"));
+        var replay = await sse.CollectAsync(2);
+        Assert.Equal(["message.created", "message.created"], replay.Select(f => f.Event!).ToArray());
+        Assert.Equal([Ids.MessageEventId("m1"), Ids.MessageEventId("m2")], replay.Select(f => f.Id!).ToArray());
+        var m1 = JsonNode.Parse(replay[0].Data!)!;
+        Assert.Equal("m1", (string?)m1["message"]!["parts"]![0]!["text"]);
+        Assert.DoesNotContain('\n', replay[0].Data!);
+    }
+
+    [Fact]
     public async Task Unknown_cursor_gets_one_replay_gap_then_recent_events()
     {
         await C.Post("/v1/rooms", """{"id":"r","members":["a"]}""");
