@@ -25,7 +25,4 @@ public readonly record struct FeedItem(LoggedEvent? Logged, bool Lagged = false)
 {
     /// <summary>The decoded event (null for a lag marker).</summary>
     public Event? Event => Logged?.Event;
-
-    /// <summary>The event's JSON as the log stores it, when known (same bytes as serialising <see cref="Event"/>).</summary>
-    public string? Json => Logged?.Json;
 }

@@ -1,10 +1,11 @@
 namespace Moltnet.Wire;
 
 /// <summary>
-/// An event as the feed carries it: its id and type always, its compact JSON (<see cref="MoltnetJson"/>) when the log had
-/// it at hand (as text, or as the UTF-8 bytes a log row holds), and the decoded <see cref="Wire.Event"/> on first use. An event read back from the log (another replica's
-/// commit, a catch-up) is decoded only when a consumer looks inside it: a stream that shows everything sends the stored
-/// JSON as it is. The decoded event is one instance however many streams ask (delivery caches and traces key on it).
+/// An event as the feed carries it: its id and type always, its compact JSON (<see cref="MoltnetJson"/>) when known (the
+/// text a local commit stored, or the UTF-8 bytes a log row holds), and the decoded <see cref="Wire.Event"/>. An event
+/// read back from the log (another replica's commit, a catch-up) is decoded only when a consumer looks inside it: a
+/// stream that shows everything sends the stored bytes as they are. The decoded event is one instance however many
+/// streams ask (delivery caches and traces key on it).
 /// </summary>
 public sealed class LoggedEvent
 {
@@ -19,14 +20,6 @@ public sealed class LoggedEvent
         _event = e;
         Id = e.Id;
         Type = e.Type;
-        _json = json;
-    }
-
-    /// <summary>An event as a log row holds it: decoded from <paramref name="json"/> on first use.</summary>
-    public LoggedEvent(string id, string type, string json)
-    {
-        Id = id;
-        Type = type;
         _json = json;
     }
 
@@ -78,7 +71,8 @@ public sealed class LoggedEvent
 
     private Event Decode()
     {
-        var decoded = (_utf8 is not null ? MoltnetJson.Deserialize<Event>(_utf8) : MoltnetJson.Deserialize<Event>(_json!))
+        // Only a log row's event is decoded: every other one was given.
+        var decoded = MoltnetJson.Deserialize<Event>(_utf8)
             ?? throw new InvalidOperationException($"event {Id}: the log holds null");
         return Interlocked.CompareExchange(ref _event, decoded, null) ?? decoded;
     }

@@ -13,10 +13,10 @@ public sealed partial class PostgresStore
     private readonly Channel<WriteRequest> _queue;
     private readonly Task _writer;
     private PostgresWriteSession? _session; // writer loop only
+    private int _disposed;
 
     /// <summary>Where the writer records its batch sizes (set by the host).</summary>
     internal Telemetry? Telemetry { get; set; }
-    private int _disposed;
 
     private Task<T> EnqueueAsync<T>(Func<PostgresWriteSession, T> body, CancellationToken ct,
         Func<PostgresWriteSession, Exception, (bool Ok, T Value)>? recover = null)

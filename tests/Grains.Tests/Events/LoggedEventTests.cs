@@ -16,7 +16,7 @@ public sealed class LoggedEventTests
     [Fact]
     public async Task A_log_row_is_decoded_once_on_first_use_and_every_reader_gets_that_instance()
     {
-        var logged = new LoggedEvent(Sample.Id, Sample.Type, MoltnetJson.Serialize(Sample));
+        var logged = new LoggedEvent(Sample.Id, Sample.Type, MoltnetJson.SerializeToUtf8(Sample));
         Assert.False(logged.IsDecoded);
         Assert.Equal((Sample.Id, Sample.Type), (logged.Id, logged.Type));
 
@@ -44,7 +44,7 @@ public sealed class LoggedEventTests
     [Fact]
     public void Encodings_are_built_once_per_encoder_and_kept_apart()
     {
-        var logged = new LoggedEvent(Sample.Id, Sample.Type, MoltnetJson.Serialize(Sample));
+        var logged = new LoggedEvent(Sample.Id, Sample.Type, MoltnetJson.SerializeToUtf8(Sample));
         var calls = 0;
         Func<LoggedEvent, byte[]> sse = e => { calls++; return [1, (byte)e.Id.Length]; };
         Func<LoggedEvent, byte[]> attach = _ => { calls++; return [2]; };
