@@ -72,7 +72,7 @@ public sealed partial class PostgresStore
         var committing = false;
         try
         {
-            session = _session ??= PostgresWriteSession.Open(_dataSource);
+            session = _session ??= PostgresWriteSession.Open(_writerDataSource);
             _writerProcessId = session.ProcessId;
             session.Begin();
         }
@@ -153,7 +153,7 @@ public sealed partial class PostgresStore
     {
         StoreLog.ConnectionLostRetrying(_logger, ex);
         DropSession();
-        _dataSource.Clear();
+        ClearPools();
         return false;
     }
 
@@ -161,9 +161,16 @@ public sealed partial class PostgresStore
     {
         StoreLog.BatchFailed(_logger, batch.Count, ex);
         DropSession();
-        if (PostgresSetup.IsConnectionLoss(ex)) _dataSource.Clear();
+        if (PostgresSetup.IsConnectionLoss(ex)) ClearPools();
         var error = PostgresSetup.IsUnavailable(ex) ? PostgresSetup.Map(ex) : new StoreUnavailableException($"storage write failed: {ex.Message}", ex);
         foreach (var request in batch) request.Fail(error);
+    }
+
+    /// <summary>Drops every pooled connection, the writer's and the readers': the server they reached is gone.</summary>
+    private void ClearPools()
+    {
+        _writerDataSource.Clear();
+        _dataSource.Clear();
     }
 
     private void DropSession()

@@ -15,7 +15,8 @@ namespace Moltnet.Grains.Storage;
 /// commits before its WAL is on disk and the same pipeline then flushes it and sends
 /// <c>NOTIFY moltnet_events, '&lt;newest cursor&gt;'</c> (<see cref="DurableEventCursorAsync"/> says how far the log is
 /// durable). After each durable commit the sink hears the batch's events (cursor order, one caller), then the writers'
-/// tasks complete. Reads use pooled connections from one <see cref="NpgsqlDataSource"/>.
+/// tasks complete. Reads use pooled connections from one <see cref="NpgsqlDataSource"/>; the writer has one of its own
+/// (<see cref="PostgresSetup.StoreConnectionStrings"/>).
 /// Lost connections and server errors that mean "not now" surface as <see cref="StoreUnavailableException"/>; the pool
 /// reconnects on the next request.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
     public const string NotifyChannel = "moltnet_events";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _writerDataSource; // the writer loop's one connection (PostgresSetup.StoreConnectionStrings)
     private readonly ILogger _logger;
     private readonly CoalescedLookup _messageIds;
 
@@ -32,8 +34,9 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
     public PostgresStore(string dsn, ILogger<PostgresStore>? logger = null)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        ConnectionString = PostgresSetup.ConnectionString(dsn);
-        _dataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        var (readers, writer) = PostgresSetup.StoreConnectionStrings(dsn);
+        _dataSource = new NpgsqlDataSourceBuilder(readers).Build();
+        _writerDataSource = new NpgsqlDataSourceBuilder(writer).Build();
         _messageIds = new CoalescedLookup(StoredMessageIdsAsync);
         _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions
         {
@@ -43,8 +46,6 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
         _writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>The effective connection string (pool settings applied).</summary>
-    internal string ConnectionString { get; }
 
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
@@ -65,6 +66,7 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        await _writerDataSource.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Runs a read on a pooled connection (one retry on a fresh connection when a pooled one turns out to be

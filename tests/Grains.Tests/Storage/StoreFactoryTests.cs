@@ -59,6 +59,22 @@ public sealed class StoreFactoryTests
         Assert.Equal((3, false), (b.MaxPoolSize, b.NoResetOnClose));
     }
 
+    [Fact]
+    public void The_writer_has_one_connection_of_the_pool_and_sends_a_whole_batch_in_one_write_unless_the_dsn_says_otherwise()
+    {
+        var (readers, writer) = Builders(PostgresSetup.StoreConnectionStrings("postgres://moltnet@db.example/chat"));
+        Assert.Equal((9, 1), (readers.MaxPoolSize, writer.MaxPoolSize)); // ConnectionString's 10 in all
+        Assert.Equal((PostgresSetup.WriterBufferBytes, PostgresSetup.WriterBufferBytes), (writer.WriteBufferSize, writer.SocketSendBufferSize));
+        Assert.True(PostgresSetup.WriterBufferBytes >= 64 * 4096, "a full batch of 4 KiB rows fits");
+        Assert.NotEqual(PostgresSetup.WriterBufferBytes, readers.WriteBufferSize);
+        Assert.Equal(("db.example", "chat", true), (writer.Host, writer.Database, writer.NoResetOnClose)); // otherwise the readers' settings
+
+        (readers, writer) = Builders(PostgresSetup.StoreConnectionStrings("Host=h;Database=d;Maximum Pool Size=1;Write Buffer Size=65536;Socket Send Buffer Size=131072"));
+        Assert.Equal((1, 1, 65536, 131072), (readers.MaxPoolSize, writer.MaxPoolSize, writer.WriteBufferSize, writer.SocketSendBufferSize));
+
+        static (NpgsqlConnectionStringBuilder, NpgsqlConnectionStringBuilder) Builders((string Readers, string Writer) s) => (new(s.Readers), new(s.Writer));
+    }
+
     [Theory]
     [InlineData("json")]
     [InlineData("mongo")]
