@@ -37,7 +37,7 @@ internal static class ClusterScenario
     private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(180);
 
     /// <summary>Most closed-loop writers of a level, as a multiple of <c>--writers</c>.</summary>
-    private const int MaxLevelFactor = 16;
+    private const int MaxLevelFactor = 32;
 
     /// <summary>The closed-loop writer count after <paramref name="done"/>, or null when the sweep is over. A closed loop
     /// measures throughput only where the setup is saturated: below that, accepted msg/s is writers ÷ latency (one replica
@@ -99,8 +99,10 @@ internal static class ClusterScenario
     {
         var parameters = $"postgres, {n} replica{(n == 1 ? "" : "s")}, {LevelsText(o)} writers, then {Stats.Count(rate)} msg/s open-loop, {Observers(o)} observers over the replicas, {o.Duration} s each (+{o.Warmup} s warm-up, for throughput at least that and until the JIT settles)";
         Console.WriteLine($"cluster: {parameters}");
-        var dsn = await pg.CreateDatabaseAsync($"bench_{n}_{BenchHttp.NewRunTag()}", ct);
+        var database = $"bench_{n}_{BenchHttp.NewRunTag()}";
+        var dsn = await pg.CreateDatabaseAsync(database, ct);
         var hosts = new List<ServerHost>();
+        (Setup, ScenarioResult) outcome;
         try
         {
             hosts.Add(await StartReplicaAsync(o, dll, dsn, 1, ct));
@@ -126,7 +128,7 @@ internal static class ClusterScenario
             };
             List<string> details = [$"{Stats.Count(pairs)} (message, observer) pairs measured for latency"];
             foreach (var h in hosts) details.Add($"{h.Url}: stopped, exit code {await h.StopAsync()}");
-            return (setup, new ScenarioResult($"cluster ({n} replica{(n == 1 ? "" : "s")})", parameters, figures, null, null, details)
+            outcome = (setup, new ScenarioResult($"cluster ({n} replica{(n == 1 ? "" : "s")})", parameters, figures, null, null, details)
             {
                 Throughput = setup.Peak.PerSecond,
                 ServerLog = string.Join("\n---\n", hosts.Select(h => h.LogDigest())),
@@ -136,6 +138,10 @@ internal static class ClusterScenario
         {
             foreach (var h in hosts) await h.DisposeAsync();
         }
+        // The next setup starts on a database server with nothing left to do: no other database, every page written.
+        await pg.DropDatabaseAsync(database, ct);
+        await pg.CheckpointAsync(ct);
+        return outcome;
     }
 
     private static Task<ServerHost> StartReplicaAsync(BenchOptions o, string dll, string dsn, int i, CancellationToken ct) =>

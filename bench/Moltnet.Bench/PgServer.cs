@@ -4,7 +4,10 @@ namespace Moltnet.Bench;
 
 /// <summary>A throwaway PostgreSQL server for the <c>cluster</c> scenario: <c>initdb</c> + <c>pg_ctl</c> from the machine's
 /// PostgreSQL install (run as the <c>postgres</c> user when the bench runs as root) in a temp dir, on a free loopback
-/// port, durable settings (<c>fsync</c>, <c>synchronous_commit</c> on). Stopped and deleted on dispose.</summary>
+/// port, durable settings (<c>fsync</c>, <c>synchronous_commit</c> on) and the checkpoint spacing docs/deploying.md
+/// recommends (<c>max_wal_size = 4GB</c>, <c>checkpoint_timeout = 15min</c>; with the default 1 GB a checkpoint, and the
+/// full-page writes after it, came every minute of load, in one setup's window or the other's). Stopped and deleted on
+/// dispose.</summary>
 internal sealed class PgServer : IAsyncDisposable
 {
     private readonly string _root;
@@ -29,7 +32,7 @@ internal sealed class PgServer : IAsyncDisposable
         var pg = new PgServer(root, bin, ServerHost.FreePort());
         await pg.RunPgAsync("initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions", "-D", Path.Combine(root, "data")], ct);
         await pg.RunPgAsync("pg_ctl", ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
-            $"-p {pg.Port} -k {Path.Combine(root, "sock")} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200", "start"], ct);
+            $"-p {pg.Port} -k {Path.Combine(root, "sock")} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200 -c max_wal_size=4GB -c checkpoint_timeout=15min", "start"], ct);
         return pg;
     }
 
@@ -39,6 +42,10 @@ internal sealed class PgServer : IAsyncDisposable
         await PsqlAsync($"CREATE DATABASE {name}", ct);
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
+
+    /// <summary>Drops a database that a finished setup used, so its leftover work (autovacuum of its tables) does not run
+    /// in the next setup's windows.</summary>
+    public Task DropDatabaseAsync(string name, CancellationToken ct) => PsqlAsync($"DROP DATABASE {name} WITH (FORCE)", ct);
 
     /// <summary>Writes every dirty page and starts the next checkpoint cycle afresh, so the WAL a heavy phase wrote does not
     /// set off a checkpoint (and its slow fsyncs) in the middle of the next phase.</summary>
