@@ -36,14 +36,14 @@ internal static partial class PostgresSetup
     }
 
     /// <summary>Bytes the writer's connection buffers before it writes to the socket, and the socket's send buffer: a
-    /// batch's whole commit pipeline (64 bench-sized messages are ~80 KB) then leaves in one write.</summary>
+    /// batch's whole commit pipeline (64 of the bench's messages, 64-byte texts, are ~60 KB) then leaves in one write.</summary>
     public const int WriterBufferBytes = 512 * 1024;
 
     /// <summary>A store's two pools for <paramref name="dsn"/>, which share <see cref="ConnectionString"/>'s maximum: the
     /// readers get all but one connection (at least one), the writer loop that one, with <see cref="WriterBufferBytes"/>
     /// as Npgsql's write buffer and the socket's send buffer unless the DSN sets them. The commit pipeline locks the
     /// <c>event_counter</c> row in its first statement and frees it at its <c>COMMIT</c>; with Npgsql's default 8 KiB
-    /// buffer a batch went out in a dozen writes, PostgreSQL took the row after the first, and the row stayed locked for as
+    /// buffer a batch went out in several writes, PostgreSQL took the row after the first, and the row stayed locked for as
     /// long as the writer's thread waited to be scheduled for the next (every other replica's commit queued behind it).
     /// In one write, PostgreSQL has the whole pipeline before it takes the row.</summary>
     public static (string Readers, string Writer) StoreConnectionStrings(string dsn)

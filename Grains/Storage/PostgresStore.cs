@@ -46,7 +46,6 @@ public sealed partial class PostgresStore : RelationalStore, IMoltnetStore
         _writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-
     public Task MigrateAsync(CancellationToken ct) => Task.Run(() =>
     {
         try
