@@ -27,7 +27,9 @@ public sealed partial class LogTail(IMoltnetStore store, EventBroker broker, Tim
     /// <summary>How often the tail reads the log without a notification (a lost NOTIFY costs at most this).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
-    private const int PageSize = 256;
+    /// <summary>Most events one log read delivers to the broker at once (a subscriber's queue holds more:
+    /// <see cref="Moltnet.Configuration.LimitsSection.SubscriberQueue"/>).</summary>
+    public const int PageSize = 256;
 
     /// <summary>Most local commits kept waiting for earlier events; past it they are dropped and read from the log.</summary>
     private const int MaxAhead = 1024;

@@ -96,4 +96,4 @@ public sealed class EventBroker(IMoltnetStore store, NetworkContext net, BrokerO
 }
 
 /// <summary>Bounds on the broker's per-subscriber queues.</summary>
-public sealed record BrokerOptions(int QueueCapacity = 256);
+public sealed record BrokerOptions(int QueueCapacity = 1024);

@@ -110,7 +110,7 @@ internal static class ClusterScenario
             hosts.AddRange(await Task.WhenAll(Enumerable.Range(2, n - 1).Select(i => StartReplicaAsync(o, dll, dsn, i, ct))));
             using (var admin = BenchHttp.Client(hosts[0].Url, 2, TimeSpan.FromSeconds(30))) await BenchHttp.EnsureRoomsAsync(admin, 1, ct);
 
-            var (levels, missing, errors, warmup) = await ThroughputAsync(o, hosts, ct);
+            var (levels, missing, errors, warmup, lagNotices) = await ThroughputAsync(o, hosts, ct);
             await pg.CheckpointAsync(ct);
             var (p50, p99, max, latencyMissing, latencyErrors, pairs, answers) = await LatencyAsync(o, hosts, rate, ct);
             var setup = new Setup(n, levels, missing, errors + latencyErrors, p50, p99, max, latencyMissing);
@@ -127,7 +127,11 @@ internal static class ClusterScenario
                 new("cpu (peak window)", setup.Peak.Cpu),
                 new("throughput warm-up", warmup),
             };
-            List<string> details = [$"{Stats.Count(pairs)} (message, observer) pairs measured for latency"];
+            List<string> details =
+            [
+                $"{Stats.Count(pairs)} (message, observer) pairs measured for latency",
+                $"observer lag notices in the throughput phase (a stream fell behind and caught up from the log): {lagNotices}",
+            ];
             foreach (var h in hosts) details.Add($"{h.Url}: stopped, exit code {await h.StopAsync()}");
             outcome = (setup, new ScenarioResult($"cluster ({n} replica{(n == 1 ? "" : "s")})", parameters, figures, null, null, details)
             {
@@ -158,7 +162,7 @@ internal static class ClusterScenario
     /// <summary>The throughput phase: each level of <see cref="NextLevel"/> in turn on the same replicas and observers (the first
     /// after the JIT warm-up, the others after <see cref="LevelWarmup"/> at their own level), then every observer must
     /// have received every accepted message.</summary>
-    private static async Task<(List<Level> Levels, long Missing, int Errors, string Warmup)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
+    private static async Task<(List<Level> Levels, long Missing, int Errors, string Warmup, int LagNotices)> ThroughputAsync(BenchOptions o, List<ServerHost> hosts, CancellationToken ct)
     {
         var prefix = BenchHttp.MessageIdPrefix(BenchHttp.NewRunTag());
         var groups = await ObserversAsync(o, hosts, prefix, ct);
@@ -188,7 +192,7 @@ internal static class ClusterScenario
             }
             foreach (var g in groups) await g.DrainAsync(all.Count, TimeSpan.FromSeconds(15), ct);
             var missing = groups.Sum(g => g.MissingDeliveries(all));
-            return (results, missing, loop.Errors, warmup);
+            return (results, missing, loop.Errors, warmup, groups.Sum(g => g.LagNotices));
         }
         finally
         {

@@ -50,6 +50,22 @@ public sealed class EventBrokerTests
     }
 
     [Fact]
+    public async Task The_default_queue_takes_a_full_page_of_the_log_on_top_of_a_full_batch_without_a_lag()
+    {
+        var (store, broker) = Create(queue: new LimitsSection().SubscriberQueue);
+        await broker.InitializeAsync(default);
+        await using var sub = await broker.SubscribeAsync(null, default);
+        // A local commit the stream has not sent yet, then another replica's commits in one read of the log.
+        await store.AppendEventsAsync([.. Enumerable.Range(0, PostgresStore.MaxBatch).Select(E)], default);
+        await store.AppendEventsAsync([.. Enumerable.Range(PostgresStore.MaxBatch, Moltnet.Cluster.LogTail.PageSize).Select(E)], default);
+        var total = PostgresStore.MaxBatch + Moltnet.Cluster.LogTail.PageSize;
+        var items = await ReadAsync(sub, total);
+        Assert.DoesNotContain(items, i => i.Lagged);
+        Assert.Equal((0L, 0L), (broker.DroppedCount, broker.LaggedCount));
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"evt_{i}"), items.Select(i => i.Event!.Id));
+    }
+
+    [Fact]
     public async Task Resume_after_a_known_id_continues_exactly_and_an_unknown_id_gets_one_gap()
     {
         var (store, broker) = Create(queue: 16);
