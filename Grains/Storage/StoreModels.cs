@@ -25,8 +25,6 @@ public sealed record StoredEvent(long Cursor, LoggedEvent Logged)
     public StoredEvent(long cursor, string id, string type, byte[] utf8Json) : this(cursor, new LoggedEvent(id, type, utf8Json)) { }
 
     public Event Event => Logged.Event;
-
-    public string? Json => Logged.Json;
 }
 
 /// <summary>Everything one accepted message writes, in one transaction.</summary>

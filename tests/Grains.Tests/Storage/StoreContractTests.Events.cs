@@ -34,7 +34,7 @@ public abstract partial class StoreContractTests
         // The relational stores hand out the JSON they stored (delivery sends it as is): the event's serialisation, on
         // commit and on read. The memory store keeps no JSON, and delivery serialises.
         foreach (var e in log.Concat(Sink.Events))
-            Assert.Equal(Store is RelationalStore ? MoltnetJson.Serialize(e.Event) : null, e.Json);
+            Assert.Equal(Store is RelationalStore ? MoltnetJson.Serialize(e.Event) : null, e.Logged.Json);
     }
 
     [StoreFact]
