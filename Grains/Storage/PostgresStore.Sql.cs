@@ -73,12 +73,6 @@ public sealed partial class PostgresStore
 
         public void Defer(string sql, params object?[] args) => session.Defer(sql, args);
 
-        public void WriteVersioned(string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row) =>
-            session.WriteVersioned(what, id, expectedVersion, insertSql, updateSql, row);
-
-        public void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key) =>
-            session.DeleteVersioned(what, id, expectedVersion, existsSql, deleteSql, key);
-
         public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events) => session.AppendEvents(events);
 
         public object CursorOf(StoredEvent[] stored, int index) => session.CursorOf(stored, index);

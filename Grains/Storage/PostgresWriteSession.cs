@@ -313,21 +313,6 @@ internal sealed class PostgresWriteSession : IDisposable
         }
     }
 
-    /// <summary>Inserts a conditional row: <paramref name="expectedVersion"/> 0 inserts (the row must not exist), otherwise
-    /// updates the row at that version.</summary>
-    public void WriteVersioned(string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row)
-    {
-        var changed = expectedVersion == 0 ? Execute(insertSql, row) : Execute(updateSql, [.. row, expectedVersion]);
-        if (changed != 1) throw StoreRules.Stale(what, id, expectedVersion);
-    }
-
-    /// <summary>Deletes a row at <paramref name="expectedVersion"/>; 0 means the row must not exist.</summary>
-    public void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key)
-    {
-        var ok = expectedVersion == 0 ? Scalar(existsSql, key) is null : Execute(deleteSql, [.. key, expectedVersion]) == 1;
-        if (!ok) throw StoreRules.Stale(what, id, expectedVersion);
-    }
-
     /// <summary>Adds events to the batch. The returned array gets the events' cursors when the batch commits (the
     /// request's result is read only after that); use <see cref="CursorOf"/> for a statement that needs one.</summary>
     public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events)

@@ -27,13 +27,6 @@ internal interface ISqlWriter
     /// request, SQLite runs it now. Either way a failure is charged to the request that issued it.</summary>
     void Defer(string sql, params object?[] args);
 
-    /// <summary>Inserts a conditional row (<paramref name="expectedVersion"/> 0: the row must not exist) or updates it at
-    /// that version; stale otherwise. <paramref name="row"/> ends with the new version.</summary>
-    void WriteVersioned(string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row);
-
-    /// <summary>Deletes a row at <paramref name="expectedVersion"/>; 0 means the row must not exist.</summary>
-    void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key);
-
     /// <summary>Appends events to the log. SQLite returns them with their cursors; PostgreSQL allocates cursors at commit
     /// and fills them in then (a request's result is read only after its commit).</summary>
     StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events);
@@ -42,4 +35,25 @@ internal interface ISqlWriter
     /// this request) as a statement argument: the number itself (SQLite), or a placeholder that holds the statement back
     /// until the commit, where the cursor is known (PostgreSQL; the statement must go through <see cref="Defer"/>).</summary>
     object CursorOf(StoredEvent[] stored, int index);
+}
+
+/// <summary>Versioned writes, the same on every SQL store: built on <see cref="ISqlWriter.Execute"/> and
+/// <see cref="ISqlWriter.Scalar"/>.</summary>
+internal static class SqlWriterVersions
+{
+    /// <summary>Inserts a conditional row (<paramref name="expectedVersion"/> 0: the row must not exist) or updates it at
+    /// that version; stale otherwise. <paramref name="row"/> ends with the new version; the update takes the expected
+    /// version as one more parameter.</summary>
+    public static void WriteVersioned(this ISqlWriter s, string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row)
+    {
+        var changed = expectedVersion == 0 ? s.Execute(insertSql, row) : s.Execute(updateSql, [.. row, expectedVersion]);
+        if (changed != 1) throw StoreRules.Stale(what, id, expectedVersion);
+    }
+
+    /// <summary>Deletes a row at <paramref name="expectedVersion"/>; 0 means the row must not exist.</summary>
+    public static void DeleteVersioned(this ISqlWriter s, string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key)
+    {
+        var ok = expectedVersion == 0 ? s.Scalar(existsSql, key) is null : s.Execute(deleteSql, [.. key, expectedVersion]) == 1;
+        if (!ok) throw StoreRules.Stale(what, id, expectedVersion);
+    }
 }

@@ -77,22 +77,6 @@ internal sealed class SqliteWriteSession : IDisposable
         }
     }
 
-    /// <summary>Inserts a conditional row: <paramref name="expectedVersion"/> 0 inserts (the row must not exist), otherwise
-    /// updates the row at that version. <paramref name="row"/> ends with the new version; the update takes the expected
-    /// version as one more parameter.</summary>
-    public void WriteVersioned(string what, string id, long expectedVersion, string insertSql, string updateSql, object?[] row)
-    {
-        var changed = expectedVersion == 0 ? Execute(insertSql, row) : Execute(updateSql, [.. row, expectedVersion]);
-        if (changed != 1) throw StoreRules.Stale(what, id, expectedVersion);
-    }
-
-    /// <summary>Deletes a row at <paramref name="expectedVersion"/>; 0 means the row must not exist.</summary>
-    public void DeleteVersioned(string what, string id, long expectedVersion, string existsSql, string deleteSql, object?[] key)
-    {
-        var ok = expectedVersion == 0 ? Scalar(existsSql, key) is null : Execute(deleteSql, [.. key, expectedVersion]) == 1;
-        if (!ok) throw StoreRules.Stale(what, id, expectedVersion);
-    }
-
     /// <summary>Appends events to the log and to <see cref="BatchEvents"/>; returns them with their cursors.</summary>
     public StoredEvent[] AppendEvents(IReadOnlyList<PreparedEvent> events)
     {
